@@ -1,0 +1,170 @@
+package plugin
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubectl-drift/kubectl-drift/lockfile"
+)
+
+// maxOwnerDepth bounds the owner walk; real chains are two or three long,
+// and a cycle in corrupt metadata must not loop forever.
+const maxOwnerDepth = 8
+
+// Workload is everything known of one workload: what check compares, and
+// the finished pods that lock may take a digest from.
+type Workload struct {
+	lockfile.Observed
+	// History holds, per container name, the identity the most recently
+	// finished pod of the workload ran it with, and that pod's image.
+	History map[string]HistoricIdentity
+}
+
+// HistoricIdentity is an identity read from a finished pod.
+type HistoricIdentity struct {
+	Image    string
+	Identity Identity
+	Pod      string
+	finished time.Time
+}
+
+// Workloads groups the inventory by top-level controller, found by walking
+// controller owner references through maps. Controllers with no pods right
+// now are workloads too, from their pod template. An owner of a kind that is
+// not listed (a custom resource such as an Argo Rollout) is a workload named
+// by its owner reference, with the template of its newest child.
+func (inv *Inventory) Workloads() []Workload {
+	byUID := make(map[types.UID]*controllerRecord, len(inv.controllers))
+	for i := range inv.controllers {
+		byUID[inv.controllers[i].uid] = &inv.controllers[i]
+	}
+	b := builder{byUID: byUID, workloads: map[lockfile.WorkloadID]*building{}}
+	for i := range inv.controllers {
+		c := &inv.controllers[i]
+		if c.owner == nil {
+			b.add(c.template.WorkloadID, &c.template, c.labels, c.created)
+		} else if id, tmpl, labels, created := b.top(c.owner, c.template.Namespace, c); tmpl != nil {
+			b.add(id, tmpl, labels, created)
+		}
+	}
+	for i := range inv.pods {
+		p := &inv.pods[i]
+		var w *building
+		if p.owner == nil {
+			w = b.add(p.template.WorkloadID, p.template, p.labels, p.finished)
+		} else {
+			id, tmpl, labels, created := b.top(p.owner, p.namespace, nil)
+			if tmpl == nil && p.template != nil {
+				tmpl, labels, created = p.template, p.labels, p.finished
+				tmpl.WorkloadID = id
+			}
+			w = b.add(id, tmpl, labels, created)
+		}
+		if p.current {
+			w.Pods = append(w.Pods, p.observed)
+		} else {
+			w.remember(p)
+		}
+	}
+	out := make([]Workload, 0, len(b.workloads))
+	for _, w := range b.workloads {
+		if w.Template.Containers == nil && len(w.Pods) > 0 {
+			w.Template = templateFromPod(w.Template.WorkloadID, w.Pods[0])
+		}
+		slices.SortFunc(w.Pods, func(a, b lockfile.ObservedPod) int { return strings.Compare(a.Name, b.Name) })
+		out = append(out, w.Workload)
+	}
+	slices.SortFunc(out, func(a, b Workload) int { return a.Template.WorkloadID.Compare(b.Template.WorkloadID) })
+	return out
+}
+
+type building struct {
+	Workload
+	templateFrom time.Time
+}
+
+type builder struct {
+	byUID     map[types.UID]*controllerRecord
+	workloads map[lockfile.WorkloadID]*building
+}
+
+// add registers a workload, keeping the template of its newest source: a
+// workload named only by owner references takes its newest child's template.
+func (b *builder) add(id lockfile.WorkloadID, tmpl *lockfile.Workload, labels map[string]string, created time.Time) *building {
+	w, ok := b.workloads[id]
+	if !ok {
+		w = &building{Workload: Workload{History: map[string]HistoricIdentity{}}}
+		w.Template.WorkloadID = id
+		b.workloads[id] = w
+	}
+	if tmpl != nil && (w.Template.Containers == nil || created.After(w.templateFrom)) {
+		w.Template = *tmpl
+		w.Template.WorkloadID = id
+		w.Labels = labels
+		w.templateFrom = created
+	}
+	return w
+}
+
+// top walks controller references from owner up to the top-level workload.
+// It returns the workload's identity and, when the top is a listed
+// controller, its template; for an owner that is not listed, the template of
+// the last listed object on the way (child), if any.
+func (b *builder) top(owner *ownerRef, ns string, child *controllerRecord) (lockfile.WorkloadID, *lockfile.Workload, map[string]string, time.Time) {
+	for range maxOwnerDepth {
+		rec, ok := b.byUID[owner.uid]
+		if !ok {
+			id := lockfile.WorkloadID{Group: groupOf(owner.apiVersion), Kind: owner.kind, Namespace: ns, Name: owner.name}
+			if child == nil {
+				return id, nil, nil, time.Time{}
+			}
+			return id, &child.template, child.labels, child.created
+		}
+		if rec.owner == nil {
+			// A listed top-level controller is registered with its own template.
+			return rec.template.WorkloadID, nil, nil, time.Time{}
+		}
+		child, owner = rec, rec.owner
+	}
+	return lockfile.WorkloadID{Group: groupOf(owner.apiVersion), Kind: owner.kind, Namespace: ns, Name: owner.name}, nil, nil, time.Time{}
+}
+
+func groupOf(apiVersion string) string {
+	if g, _, ok := strings.Cut(apiVersion, "/"); ok {
+		return g
+	}
+	return ""
+}
+
+// remember keeps, per container, the identity of the most recently finished
+// pod that reported one.
+func (w *building) remember(p *podRecord) {
+	for _, c := range p.observed.Containers {
+		id := Identity{Digest: c.Digest, ImageID: c.ImageID}
+		if c.Ephemeral || !id.Known() {
+			continue
+		}
+		if prev, ok := w.History[c.Name]; ok && !p.finished.After(prev.finished) {
+			continue
+		}
+		w.History[c.Name] = HistoricIdentity{Image: c.Image, Identity: id, Pod: p.observed.Name, finished: p.finished}
+	}
+}
+
+// templateFromPod stands in for the template of a workload known only
+// through its pods; identities are dropped, as a template has none.
+func templateFromPod(id lockfile.WorkloadID, p lockfile.ObservedPod) lockfile.Workload {
+	w := lockfile.Workload{WorkloadID: id, Pod: p.Pod}
+	for _, c := range p.Containers {
+		if c.Ephemeral {
+			continue
+		}
+		entry := c.Container
+		entry.Digest, entry.ImageID = PinnedDigest(entry.Image), ""
+		w.Containers = append(w.Containers, entry)
+	}
+	return w
+}
