@@ -1,0 +1,82 @@
+package diff
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// assertGolden compares got with testdata/<name>.golden, rewriting the file
+// first when the test runs with -update.
+func assertGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./diff/ -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./diff/ -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestUnifiedGolden(t *testing.T) {
+	locked := readTestdata(t, "workload-locked.yaml")
+	live := readTestdata(t, "workload-live.yaml")
+	const (
+		lockName = "drift.lock.yaml apps/Deployment shop/web"
+		liveName = "live apps/Deployment shop/web"
+	)
+	tests := []struct {
+		name        string
+		old, new    string
+		context     int
+		palette     Palette
+		wantChanged bool
+	}{
+		{name: "workload-U0", old: locked, new: live, context: 0, palette: PlainPalette(), wantChanged: true},
+		{name: "workload-U0-color", old: locked, new: live, context: 0, palette: ColorPalette(), wantChanged: true},
+		{name: "workload-U1", old: locked, new: live, context: 1, palette: PlainPalette(), wantChanged: true},
+		{name: "workload-U1-color", old: locked, new: live, context: 1, palette: ColorPalette(), wantChanged: true},
+		{name: "workload-U3", old: locked, new: live, context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "workload-U3-color", old: locked, new: live, context: 3, palette: ColorPalette(), wantChanged: true},
+		{name: "no-newline-old", old: "image: nginx:1.18\nprivileged: false", new: "image: nginx:1.18\nprivileged: false\n", context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "no-newline-new", old: "image: nginx:1.18\nprivileged: false\n", new: "image: nginx:1.18\nprivileged: true", context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "no-newline-both", old: "image: nginx:1.18\nprivileged: false\nrunAsNonRoot: true", new: "image: nginx:1.20\nprivileged: false\nrunAsNonRoot: true", context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "no-newline-both-color", old: "image: nginx:1.18\nprivileged: false", new: "image: nginx:1.18\nprivileged: true", context: 3, palette: ColorPalette(), wantChanged: true},
+		{name: "empty-old", old: "", new: live, context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "empty-new", old: locked, new: "", context: 3, palette: PlainPalette(), wantChanged: true},
+		{name: "identical", old: locked, new: locked, context: 3, palette: ColorPalette(), wantChanged: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			changed, err := Unified(&buf, lockName, liveName, tt.old, tt.new, tt.context, tt.palette)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changed != tt.wantChanged {
+				t.Errorf("changed = %v, want %v", changed, tt.wantChanged)
+			}
+			assertGolden(t, tt.name, buf.Bytes())
+		})
+	}
+}
