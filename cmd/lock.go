@@ -151,7 +151,7 @@ func (o *LockOptions) showChange(old *lockfile.Lockfile, data []byte) error {
 	}
 	_ = old
 	mode, _ := parseColor(o.Color)
-	changed, err := diff.Unified(o.streams.Out, "a/"+o.Lockfile, "b/"+o.Lockfile, string(before), string(data), 3, palette(mode, o.streams.Out))
+	changed, err := diff.Unified(o.streams.Out, o.Lockfile, o.Lockfile+" (after lock)", string(before), string(data), 3, palette(mode, o.streams.Out))
 	if err != nil {
 		return failf("%w", err)
 	}

@@ -21,12 +21,12 @@ const DefaultPageSize = 500
 // expired (HTTP 410) before giving up.
 const expiredRestarts = 3
 
-// Target is what to list: some namespaces or all of them, and a label
-// selector the API server applies to pods.
+// Target is what to list: some namespaces or all of them. Label selectors
+// are applied after listing, never by the API server: a locked pod that a
+// server-side selector hid would look deleted and be reported missing.
 type Target struct {
 	AllNamespaces bool
 	Namespaces    []string
-	PodSelector   string
 }
 
 // Collector lists the pods and controllers of a target.
@@ -66,7 +66,7 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(c.Concurrency, 1))
 	for _, ns := range namespaces {
-		for _, l := range c.listers(ns, t.PodSelector, listed) {
+		for _, l := range c.listers(ns, listed) {
 			g.Go(func() error {
 				ctrls, pods, err := l.run(ctx)
 				mu.Lock()
@@ -101,10 +101,10 @@ type pagedList[R any] func(ctx context.Context, opts metav1.ListOptions) (record
 
 // collectPages runs a paged list to the end. An expired continue token (the
 // list took longer than the server keeps a snapshot) restarts the list.
-func collectPages[R any](ctx context.Context, pageSize int64, selector string, list pagedList[R]) ([]R, error) {
+func collectPages[R any](ctx context.Context, pageSize int64, list pagedList[R]) ([]R, error) {
 	for attempt := 0; ; attempt++ {
 		var out []R
-		opts := metav1.ListOptions{Limit: pageSize, LabelSelector: selector}
+		opts := metav1.ListOptions{Limit: pageSize}
 		for {
 			recs, next, err := list(ctx, opts)
 			if err != nil {
@@ -123,26 +123,18 @@ func collectPages[R any](ctx context.Context, pageSize int64, selector string, l
 }
 
 // TargetFor returns what to list to see every object of the scopes: all
-// namespaces if any scope has them, else each namespace once. A selector is
-// left to the API server only when every scope has the same one.
+// namespaces if any scope has them, else each namespace once.
 func TargetFor(scopes []lockfile.Scope) Target {
 	var t Target
 	seen := map[string]bool{}
-	for i, s := range scopes {
+	for _, s := range scopes {
 		if s.AllNamespaces {
-			t.AllNamespaces = true
-		} else if !seen[s.Namespace] {
+			return Target{AllNamespaces: true}
+		}
+		if !seen[s.Namespace] {
 			seen[s.Namespace] = true
 			t.Namespaces = append(t.Namespaces, s.Namespace)
 		}
-		if i == 0 {
-			t.PodSelector = s.Selector
-		} else if s.Selector != t.PodSelector {
-			t.PodSelector = ""
-		}
-	}
-	if t.AllNamespaces {
-		t.Namespaces = nil
 	}
 	return t
 }

@@ -60,16 +60,17 @@ func ObservePod(pod *corev1.Pod) lockfile.ObservedPod {
 		}
 	}
 	add := func(entry lockfile.Container) {
+		// Until the runtime reports, the only identity is the digest the
+		// reference pins; a runtime that reports no registry digest still
+		// pulled by that digest.
 		oc := lockfile.ObservedContainer{Container: entry}
-		oc.Digest, oc.ImageID = "", ""
 		if st := statuses[entry.Name]; st != nil {
 			oc.Started = st.ImageID != "" || st.State.Running != nil || st.State.Terminated != nil
-			id := NormalizeImageID(st.ImageID)
-			oc.Digest, oc.ImageID = id.Digest, id.ImageID
-			if oc.Digest == "" {
-				// A runtime that reports no registry digest still pulled
-				// by the digest the reference pins.
-				oc.Digest = entry.Digest
+			if id := NormalizeImageID(st.ImageID); id.Known() {
+				oc.Digest, oc.ImageID = id.Digest, id.ImageID
+				if oc.Digest == "" {
+					oc.Digest = entry.Digest
+				}
 			}
 		}
 		out.Containers = append(out.Containers, oc)

@@ -35,13 +35,13 @@ func typedPages[T any, L interface{ GetContinue() string }, R any](
 
 func controllers(resource string, pageSize int64, list pagedList[controllerRecord]) lister {
 	return lister{resource, func(ctx context.Context) ([]controllerRecord, []podRecord, error) {
-		recs, err := collectPages(ctx, pageSize, "", list)
+		recs, err := collectPages(ctx, pageSize, list)
 		return recs, nil, err
 	}}
 }
 
 // listers returns one lister per kind for namespace ns ("" for all).
-func (c *Collector) listers(ns, podSelector string, listed map[string]bool) []lister {
+func (c *Collector) listers(ns string, listed map[string]bool) []lister {
 	size := c.PageSize
 	if size <= 0 {
 		size = DefaultPageSize
@@ -51,7 +51,7 @@ func (c *Collector) listers(ns, podSelector string, listed map[string]bool) []li
 		func(p *corev1.Pod) podRecord { return recordPod(p, listed) })
 	return []lister{
 		{"pods", func(ctx context.Context) ([]controllerRecord, []podRecord, error) {
-			recs, err := collectPages(ctx, size, podSelector, pods)
+			recs, err := collectPages(ctx, size, pods)
 			return nil, recs, err
 		}},
 		controllers("deployments.apps", size, typedPages(apps.Deployments(ns).List,

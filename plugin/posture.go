@@ -49,7 +49,7 @@ func PodPosture(spec *corev1.PodSpec) lockfile.PodPosture {
 
 // ContainerPosture returns a container's effective security context:
 // container settings over pod settings, Kubernetes' defaults where neither
-// says, and the legacy AppArmor annotation where the field is unset.
+// says, and the legacy AppArmor annotation where the container field is unset.
 func ContainerPosture(spec *corev1.PodSpec, annotations map[string]string, c *corev1.Container) lockfile.SecurityContext {
 	pod := spec.SecurityContext
 	if pod == nil {
@@ -85,18 +85,26 @@ func ContainerPosture(spec *corev1.PodSpec, annotations map[string]string, c *co
 	if p := firstPtr(sc.SeccompProfile, pod.SeccompProfile); p != nil {
 		out.SeccompProfile = lockfile.Profile{Type: string(p.Type), LocalhostProfile: deref(p.LocalhostProfile)}
 	}
-	if p := firstPtr(sc.AppArmorProfile, pod.AppArmorProfile); p != nil {
-		out.AppArmorProfile = lockfile.Profile{Type: string(p.Type), LocalhostProfile: deref(p.LocalhostProfile)}
-	} else if a, ok := annotations[appArmorAnnotation+c.Name]; ok {
+	// The kubelet's order: the container's field, the legacy annotation, the pod's field.
+	if a, ok := annotations[appArmorAnnotation+c.Name]; ok && sc.AppArmorProfile == nil {
 		out.AppArmorProfile = appArmorFromAnnotation(a)
+	} else if p := firstPtr(sc.AppArmorProfile, pod.AppArmorProfile); p != nil {
+		out.AppArmorProfile = lockfile.Profile{Type: string(p.Type), LocalhostProfile: deref(p.LocalhostProfile)}
 	}
 	if se := firstPtr(sc.SELinuxOptions, pod.SELinuxOptions); se != nil && *se != (corev1.SELinuxOptions{}) {
 		out.SELinuxOptions = &lockfile.SELinuxOptions{User: se.User, Role: se.Role, Type: se.Type, Level: se.Level}
 	}
-	if w := firstPtr(sc.WindowsOptions, pod.WindowsOptions); w != nil {
-		out.WindowsHostProcess = boolOr(w.HostProcess, false)
-	}
+	// The kubelet merges windowsOptions field by field: a container that sets
+	// only runAsUserName still inherits the pod's hostProcess.
+	out.WindowsHostProcess = boolOr(firstPtr(hostProcess(sc.WindowsOptions), hostProcess(pod.WindowsOptions)), false)
 	return out
+}
+
+func hostProcess(w *corev1.WindowsSecurityContextOptions) *bool {
+	if w == nil {
+		return nil
+	}
+	return w.HostProcess
 }
 
 func appArmorFromAnnotation(v string) lockfile.Profile {
