@@ -46,6 +46,7 @@ func checkShape(n *yaml.Node, t reflect.Type, path string, lines map[string]int)
 			return &shapeError{n.Line, path, "expected a mapping"}
 		}
 		fields := yamlFields(t)
+		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, val := n.Content[i], n.Content[i+1]
 			if key.Kind != yaml.ScalarNode {
@@ -55,6 +56,10 @@ func checkShape(n *yaml.Node, t reflect.Type, path string, lines map[string]int)
 			if !ok {
 				return &shapeError{key.Line, join(path, key.Value), "unknown field"}
 			}
+			if l, dup := seen[key.Value]; dup {
+				return &shapeError{key.Line, join(path, key.Value), fmt.Sprintf("duplicate field (also line %d)", l)}
+			}
+			seen[key.Value] = key.Line
 			if err := checkShape(val, ft, join(path, key.Value), lines); err != nil {
 				return err
 			}
@@ -64,6 +69,10 @@ func checkShape(n *yaml.Node, t reflect.Type, path string, lines map[string]int)
 			return &shapeError{n.Line, path, "expected a list"}
 		}
 		for i, item := range n.Content {
+			if item.Kind == yaml.ScalarNode && item.Tag == "!!null" {
+				// The decoder would drop the item, shifting the paths of the rest.
+				return &shapeError{item.Line, fmt.Sprintf("%s[%d]", path, i), "list items must not be null"}
+			}
 			if err := checkShape(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i), lines); err != nil {
 				return err
 			}
@@ -71,6 +80,14 @@ func checkShape(n *yaml.Node, t reflect.Type, path string, lines map[string]int)
 	default:
 		if n.Kind != yaml.ScalarNode {
 			return &shapeError{n.Line, path, "expected a single value"}
+		}
+		// A string field takes any scalar; check the other kinds here, so a wrong
+		// value is reported with its field path.
+		if t.Kind() == reflect.String {
+			break
+		}
+		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			return &shapeError{n.Line, path, fmt.Sprintf("cannot read %q as %s", n.Value, t.Kind())}
 		}
 	}
 	return nil
