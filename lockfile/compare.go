@@ -78,7 +78,10 @@ func compareWorkload(locked *Workload, obs Observed) WorkloadResult {
 			}
 		}
 		res.Findings = append(res.Findings, groupFindings(sources)...)
-		res.Findings[0].Pods = []string{}
+		res.Findings[0].Pods = make([]string, 0, len(obs.Pods))
+		for _, p := range obs.Pods {
+			res.Findings[0].Pods = append(res.Findings[0].Pods, p.Name)
+		}
 		res.Views = []View{{Source: "pod template", Workload: obs.Template}}
 		return res
 	}

@@ -146,7 +146,7 @@ func TestCompareScope(t *testing.T) {
 			scopes:   []Scope{{AllNamespaces: true}},
 			observed: []Observed{observe(web), observe(api), observe(other), stray},
 			want: []result{{
-				findings: []Finding{{Workload: stray.Template.WorkloadID, Reason: Unlocked, Pods: names(), Changes: []Change{}}},
+				findings: []Finding{{Workload: stray.Template.WorkloadID, Reason: Unlocked, Pods: names("x-1"), Changes: []Change{}}},
 				sources:  []string{"pod template"},
 			}},
 			workloads: 4, pods: 1,

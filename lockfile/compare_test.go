@@ -104,7 +104,7 @@ func TestCompare(t *testing.T) {
 				c.Digest = digest("f") // not compared: nothing is locked
 			})},
 			want: []result{{
-				findings: []Finding{{Workload: api.WorkloadID, Reason: Unlocked, Pods: names(), Changes: []Change{}}},
+				findings: []Finding{{Workload: api.WorkloadID, Reason: Unlocked, Pods: names("api-1", "api-2"), Changes: []Change{}}},
 				sources:  []string{"pod template"},
 			}},
 		},
@@ -119,7 +119,7 @@ func TestCompare(t *testing.T) {
 			}()},
 			want: []result{{
 				findings: []Finding{
-					{Workload: api.WorkloadID, Reason: Unlocked, Pods: names(), Changes: []Change{}},
+					{Workload: api.WorkloadID, Reason: Unlocked, Pods: names("api-1"), Changes: []Change{}},
 					{Workload: api.WorkloadID, Container: "debugger", Reason: Ephemeral, Pods: names("api-1"),
 						Changes: []Change{{"image", "", "busybox"}}},
 				},

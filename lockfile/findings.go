@@ -19,7 +19,7 @@ var Reasons = []Reason{Changed, Unlocked, Missing, Ephemeral, Unverified}
 // Finding is one difference between the lockfile and what is live.
 type Finding struct {
 	Workload  WorkloadID `json:"workload"`
-	Container string     `json:"container,omitempty"`
+	Container string     `json:"container"`
 	Reason    Reason     `json:"reason"`
 	// Pods names the current pods the finding was seen on; empty when it was
 	// seen only on the pod template or concerns the workload as a whole.
