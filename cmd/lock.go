@@ -42,10 +42,10 @@ The scope is the current namespace unless -n or -A says otherwise.`,
   kubectl drift lock -A --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := o.Complete(); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := o.Validate(); err != nil {
+			if err := o.Complete(); err != nil {
 				return err
 			}
 			return o.Run(c)
