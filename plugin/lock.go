@@ -79,7 +79,7 @@ func identify(c *lockfile.Container, w Workload) string {
 	if c.Digest != "" || c.ImageID != "" {
 		return ""
 	}
-	if h, ok := w.History[c.Name]; ok && h.Image == c.Image {
+	if h, ok := w.History[HistoryKey{c.Name, c.Image}]; ok {
 		c.Digest, c.ImageID = h.Identity.Digest, h.Identity.ImageID
 		return ""
 	}

@@ -18,10 +18,13 @@ const maxOwnerDepth = 8
 // the finished pods that lock may take a digest from.
 type Workload struct {
 	lockfile.Observed
-	// History holds, per container name, the identity the most recently
-	// finished pod of the workload ran it with, and that pod's image.
-	History map[string]HistoricIdentity
+	// History holds, per container name and image, the identity the most
+	// recently finished pod of the workload ran it with.
+	History map[HistoryKey]HistoricIdentity
 }
+
+// HistoryKey names a container running one image.
+type HistoryKey struct{ Container, Image string }
 
 // HistoricIdentity is an identity read from a finished pod.
 type HistoricIdentity struct {
@@ -96,7 +99,7 @@ type builder struct {
 func (b *builder) add(id lockfile.WorkloadID, tmpl *lockfile.Workload, labels map[string]string, created time.Time) *building {
 	w, ok := b.workloads[id]
 	if !ok {
-		w = &building{Workload: Workload{History: map[string]HistoricIdentity{}}}
+		w = &building{Workload: Workload{History: map[HistoryKey]HistoricIdentity{}}}
 		w.Template.WorkloadID = id
 		b.workloads[id] = w
 	}
@@ -139,18 +142,19 @@ func groupOf(apiVersion string) string {
 	return ""
 }
 
-// remember keeps, per container, the identity of the most recently finished
-// pod that reported one.
+// remember keeps, per container and image, the identity of the most recently
+// finished pod that reported one.
 func (w *building) remember(p *podRecord) {
 	for _, c := range p.observed.Containers {
 		id := Identity{Digest: c.Digest, ImageID: c.ImageID}
 		if c.Ephemeral || !id.Known() {
 			continue
 		}
-		if prev, ok := w.History[c.Name]; ok && !p.finished.After(prev.finished) {
+		key := HistoryKey{c.Name, c.Image}
+		if prev, ok := w.History[key]; ok && !p.finished.After(prev.finished) {
 			continue
 		}
-		w.History[c.Name] = HistoricIdentity{Image: c.Image, Identity: id, Pod: p.observed.Name, finished: p.finished}
+		w.History[key] = HistoricIdentity{Image: c.Image, Identity: id, Pod: p.observed.Name, finished: p.finished}
 	}
 }
 
