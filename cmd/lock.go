@@ -134,7 +134,7 @@ func (o *LockOptions) Run(c *cobra.Command) error {
 		return failf("%w; the lockfile was left as it is", err)
 	}
 	if o.DryRun {
-		return o.showChange(old, data)
+		return o.showChange(data)
 	}
 	if err := lockfile.WriteFileAtomic(o.Lockfile, data); err != nil {
 		return failf("%w; the lockfile was left as it is", err)
@@ -144,12 +144,11 @@ func (o *LockOptions) Run(c *cobra.Command) error {
 }
 
 // showChange prints the change --dry-run would make as a unified diff.
-func (o *LockOptions) showChange(old *lockfile.Lockfile, data []byte) error {
+func (o *LockOptions) showChange(data []byte) error {
 	before, err := os.ReadFile(o.Lockfile)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return failf("reading %s: %w", o.Lockfile, err)
 	}
-	_ = old
 	mode, _ := parseColor(o.Color)
 	changed, err := diff.Unified(o.streams.Out, o.Lockfile, o.Lockfile+" (after lock)", string(before), string(data), 3, palette(mode, o.streams.Out))
 	if err != nil {

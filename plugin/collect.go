@@ -44,7 +44,10 @@ type Inventory struct {
 
 // listedKinds are the controller kinds listed; an owner of any other kind
 // becomes a workload through its owner reference alone.
-var listedKindNames = []string{"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"}
+func listedKinds() map[string]bool {
+	return map[string]bool{"Deployment": true, "ReplicaSet": true, "StatefulSet": true, "DaemonSet": true,
+		"Job": true, "CronJob": true, "ReplicationController": true}
+}
 
 // Collect lists every kind in every namespace of the target concurrently,
 // one paged list per kind and namespace. Every list that fails is reported:
@@ -54,10 +57,7 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	if t.AllNamespaces {
 		namespaces = []string{metav1.NamespaceAll}
 	}
-	listed := map[string]bool{}
-	for _, k := range listedKindNames {
-		listed[k] = true
-	}
+	listed := listedKinds()
 	var (
 		mu   sync.Mutex
 		inv  Inventory
