@@ -58,6 +58,9 @@ func run(drift, manifest string) error {
 	if err := d.kubectl("-n", "shop", "rollout", "status", "deployment/web", "--timeout=120s"); err != nil {
 		return err
 	}
+	if err := cluster.WaitPodsRunning(ctx, "shop", "app=web"); err != nil {
+		return err
+	}
 
 	step("Locking what runs: the approved baseline")
 	if _, err := d.run("lock", "-n", "shop"); err != nil {
