@@ -24,19 +24,16 @@ func TestCheckImageSwappedWithSetImage(t *testing.T) {
 
 func TestCheckRepushedTagInPodStatus(t *testing.T) {
 	t.Parallel()
-	s := newScenario(t, "drift-repush")
-	s.apply("ghost-api.yaml")
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", "docker-pullable://registry.local/shop/api@"+digest("a"))
-	expect(t, s.drift("lock", "-n", s.ns), 0)
+	s := lockedGhostScenario(t, "drift-repush")
 	contains(t, "lockfile", string(readFile(t, s.lockfile)), "digest: "+digest("a"))
 	expect(t, s.drift("check"), 0)
 
 	// The same digest in another runtime's format is no drift.
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", "registry.local/shop/api@"+digest("a"))
+	s.setRunning("api", "api", apiImage, "registry.local/shop/api@"+digest("a"))
 	expect(t, s.drift("check"), 0)
 
 	// The same tag, re-pushed with other content.
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", "registry.local/shop/api@"+digest("b"))
+	s.setRunning("api", "api", apiImage, "registry.local/shop/api@"+digest("b"))
 	r := s.drift("check", "-o", "json")
 	expect(t, r, 1)
 	var doc struct {
@@ -110,10 +107,7 @@ func TestCheckChangedCommand(t *testing.T) {
 
 func TestCheckEphemeralContainer(t *testing.T) {
 	t.Parallel()
-	s := newScenario(t, "drift-debug")
-	s.apply("ghost-api.yaml")
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", "docker-pullable://registry.local/shop/api@"+digest("a"))
-	expect(t, s.drift("lock", "-n", s.ns), 0)
+	s := lockedGhostScenario(t, "drift-debug")
 
 	s.kubectl("debug", "api", "--image=registry.local/tools/busybox:1.36", "--container=debugger", "--profile=general")
 	r := s.drift("check", "--color=never")
@@ -144,14 +138,11 @@ func TestCheckUnlockedAndMissing(t *testing.T) {
 
 func TestCheckUnverifiedWhenRuntimeGivesNoIdentity(t *testing.T) {
 	t.Parallel()
-	s := newScenario(t, "drift-unverified")
-	s.apply("ghost-api.yaml")
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", "docker-pullable://registry.local/shop/api@"+digest("a"))
-	expect(t, s.drift("lock", "-n", s.ns), 0)
+	s := lockedGhostScenario(t, "drift-unverified")
 
 	// A runtime that reports only the image config ID cannot be compared
 	// with the locked registry digest: not verified, exit 2.
-	s.setRunning("api", "api", "registry.local/shop/api:2.0", digest("c"))
+	s.setRunning("api", "api", apiImage, digest("c"))
 	r := s.drift("check", "--color=never")
 	expect(t, r, 2)
 	contains(t, "stdout", r.stdout, "unverified: Pod/drift-unverified/api container \"api\"", "1 unverified")

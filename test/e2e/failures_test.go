@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -67,7 +68,9 @@ func TestUnreachableServer(t *testing.T) {
 
 func TestLockRefusesPodsRunningDifferentDigests(t *testing.T) {
 	t.Parallel()
-	s := newScenario(t, "fail-split")
+	s := lockedGhostScenario(t, "fail-split")
+	before := readFile(t, s.lockfile)
+
 	s.apply(`apiVersion: apps/v1
 kind: ReplicaSet
 metadata:
@@ -91,16 +94,38 @@ spec:
 	s.setRunning(a, "app", "registry.local/shop/app:3.0", "registry.local/shop/app@"+digest("a"))
 	s.setRunning(b, "app", "registry.local/shop/app:3.0", "registry.local/shop/app@"+digest("b"))
 
-	fresh := filepath.Join(s.dir, "fresh.lock.yaml")
-	r := s.drift("lock", "-n", s.ns, "--lockfile", fresh)
+	r := s.drift("lock", "-n", s.ns)
 	expect(t, r, 2)
-	contains(t, "stderr", r.stderr, "apps/ReplicaSet/fail-split/split", a+" "+digest("a"), b+" "+digest("b"), "different images")
-	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
-		t.Fatal("a failed lock wrote a lockfile")
+	contains(t, "stderr", r.stderr, "apps/ReplicaSet/fail-split/split", a+" "+digest("a"), b+" "+digest("b"),
+		"different images", "the lockfile was left as it is")
+	if after := readFile(t, s.lockfile); !bytes.Equal(before, after) {
+		t.Fatalf("a failed lock changed the lockfile:\n%s", after)
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(s.dir, ".*tmp*")); len(tmp) > 0 {
 		t.Errorf("left behind: %v", tmp)
 	}
+}
+
+func TestNamespaceViewerLocksWithoutClusterUID(t *testing.T) {
+	t.Parallel()
+	s := webScenario(t, "viewer")
+	s.kubectl("create", "rolebinding", "drift-view", "--clusterrole=view", "--user=drift-user")
+	s.kubeconfig = shared.cluster.UserKubeconfig
+
+	r := s.drift("lock", "-n", s.ns)
+	expect(t, r, 0)
+	contains(t, "stderr", r.stderr, "warning: cannot read the kube-system namespace")
+	lock := string(readFile(t, s.lockfile))
+	contains(t, "lockfile", lock, "server: "+shared.cluster.Server)
+	if strings.Contains(lock, "uid:") {
+		t.Errorf("a lockfile made without kube-system access holds a uid:\n%s", lock)
+	}
+	expect(t, s.drift("check"), 0)
+
+	// A namespace the user may not read is an error, never a clean check.
+	r = s.drift("lock", "-n", "default")
+	expect(t, r, 2)
+	contains(t, "stderr", r.stderr, "forbidden", "namespace default")
 }
 
 func TestCheckScopeFlagsOutsideLockfile(t *testing.T) {

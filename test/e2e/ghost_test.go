@@ -3,7 +3,21 @@ package e2e
 import (
 	"fmt"
 	"strings"
+	"testing"
 )
+
+const apiImage = "registry.local/shop/api:2.0"
+
+// lockedGhostScenario runs the bare pod "api" on a node with no kubelet, as
+// if its runtime reported digest a, and locks the namespace.
+func lockedGhostScenario(t *testing.T, name string) *scenario {
+	t.Helper()
+	s := newScenario(t, name)
+	s.apply("ghost-api.yaml")
+	s.setRunning("api", "api", apiImage, "docker-pullable://registry.local/shop/api@"+digest("a"))
+	expect(t, s.drift("lock", "-n", s.ns), 0)
+	return s
+}
 
 // digest returns a sha256 digest made of one repeated hex character.
 func digest(c string) string { return "sha256:" + strings.Repeat(c, 64) }
