@@ -20,6 +20,14 @@ func TestCheckImageSwappedWithSetImage(t *testing.T) {
 		"-      image: "+webImage, "+      image: "+webImageNew,
 		"-      digest: sha256:1111", "+      digest: sha256:4444",
 		"drift: 1 changed")
+
+	// --color=always colours even a pipe; auto (the default) does not.
+	r = s.drift("check", "--color=always")
+	expect(t, r, 1)
+	contains(t, "coloured diff", r.stdout, "\x1b[1m--- lock", "\x1b[36m@@ ", "\x1b[31m-      image: ", "\x1b[32m+      image: ")
+	if r = s.drift("check"); strings.Contains(r.stdout, "\x1b[") {
+		t.Errorf("--color=auto coloured a pipe: %q", r.stdout)
+	}
 }
 
 func TestCheckRepushedTagInPodStatus(t *testing.T) {

@@ -30,3 +30,13 @@ func (s *scenario) setRunning(pod, container, image, imageID string) {
 		`"ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-01-01T00:00:00Z"}}}]}}`, container, image, imageID)
 	s.kubectl("patch", "pod", pod, "--subresource=status", "--type=merge", "-p", patch)
 }
+
+// setSucceeded writes a finished pod's status as a kubelet would: Succeeded,
+// its one container terminated after running the given runtime imageID.
+func (s *scenario) setSucceeded(pod, container, image, imageID string) {
+	s.t.Helper()
+	patch := fmt.Sprintf(`{"status":{"phase":"Succeeded","containerStatuses":[{"name":%q,"image":%q,"imageID":%q,`+
+		`"ready":false,"restartCount":0,"state":{"terminated":{"exitCode":0,"reason":"Completed",`+
+		`"startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:01:00Z"}}}]}}`, container, image, imageID)
+	s.kubectl("patch", "pod", pod, "--subresource=status", "--type=merge", "-p", patch)
+}
