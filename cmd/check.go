@@ -103,8 +103,19 @@ func (o *CheckOptions) Run(c *cobra.Command) error {
 	}
 	ctx := c.Context()
 	workloads, err := cl.observe(ctx, scopes)
+	var readErrs []error
 	if err != nil {
-		return rep.fail(err)
+		// A namespace that could not be read is left out of the comparison
+		// and reported; drift found elsewhere is still shown. Exit 2.
+		var ce *plugin.CollectError
+		if !errors.As(err, &ce) || ce.Failed[""] != nil {
+			return rep.fail(err)
+		}
+		scopes = withoutNamespaces(scopes, ce.Failed)
+		if len(scopes) == 0 {
+			return rep.fail(err)
+		}
+		readErrs = []error{err}
 	}
 	if lf.Cluster != nil {
 		identity, warning := plugin.ClusterIdentity(ctx, cl.client, cl.config.Host)
@@ -120,5 +131,17 @@ func (o *CheckOptions) Run(c *cobra.Command) error {
 		observed[i] = workloads[i].Observed
 	}
 	report := lockfile.Compare(lf, scopes, observed)
-	return rep.report(&report)
+	return rep.report(&report, readErrs)
+}
+
+// withoutNamespaces drops the scope entries of namespaces that failed.
+func withoutNamespaces(scopes []lockfile.Scope, failed map[string][]error) []lockfile.Scope {
+	var out []lockfile.Scope
+	for _, s := range scopes {
+		if _, bad := failed[s.Namespace]; !s.AllNamespaces && bad {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }

@@ -52,14 +52,16 @@ func connect(flags *genericclioptions.ConfigFlags) (*cluster, error) {
 	return &cluster{config: cfg, client: cs}, nil
 }
 
-// observe lists the scopes' objects and groups them into workloads.
+// observe lists the scopes' objects and groups them into workloads. On a
+// *plugin.CollectError the workloads of the namespaces that were read
+// completely come back with it.
 func (c *cluster) observe(ctx context.Context, scopes []lockfile.Scope) ([]plugin.Workload, error) {
 	col := plugin.Collector{Client: c.client, PageSize: plugin.DefaultPageSize, Concurrency: listConcurrency}
 	inv, err := col.Collect(ctx, plugin.TargetFor(scopes))
-	if err != nil {
+	if inv == nil {
 		return nil, err
 	}
-	return inv.Workloads(), nil
+	return inv.Workloads(), err
 }
 
 // warnf writes a warning line to w.

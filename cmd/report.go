@@ -63,20 +63,28 @@ func (r *reporter) fail(err error) error {
 	return &ExitError{Err: err, Code: CodeError}
 }
 
-// report prints the findings and returns the exit code: 2 when anything was
-// unverified, else 1 on drift, else nil.
-func (r *reporter) report(rep *lockfile.Report) error {
+// report prints the findings and what could not be read, and returns the
+// exit code: 2 when anything was unverified or unread, else 1 on drift,
+// else nil.
+func (r *reporter) report(rep *lockfile.Report, readErrs []error) error {
 	var err error
 	if r.o.Output == "json" {
-		err = writeJSON(r.o.streams.Out, r.jsonDoc(rep))
+		doc := r.jsonDoc(rep)
+		for _, e := range readErrs {
+			doc.Errors = append(doc.Errors, JSONError{Message: e.Error()})
+		}
+		err = writeJSON(r.o.streams.Out, doc)
 	} else {
-		err = r.text(rep)
+		err = r.text(rep, len(readErrs) > 0)
 	}
 	if err != nil {
 		return &ExitError{Err: err, Code: CodeError}
 	}
+	for _, e := range readErrs {
+		fmt.Fprintf(r.o.streams.ErrOut, "error: %v\n", e)
+	}
 	switch {
-	case rep.Unverified():
+	case len(readErrs) > 0 || rep.Unverified():
 		return &ExitError{Code: CodeError}
 	case rep.Drift():
 		return &ExitError{Code: CodeDrift}
@@ -113,7 +121,7 @@ func writeJSON(w io.Writer, doc JSONReport) error {
 // text prints, per workload with findings, a unified diff of its locked
 // entry against each differing live view, notes for what could not be
 // verified, then a one-line summary.
-func (r *reporter) text(rep *lockfile.Report) error {
+func (r *reporter) text(rep *lockfile.Report, incomplete bool) error {
 	mode, _ := parseColor(r.o.Color)
 	pal := palette(mode, r.o.streams.Out)
 	out := r.o.streams.Out
@@ -122,7 +130,7 @@ func (r *reporter) text(rep *lockfile.Report) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(out, summaryLine(rep, r.o.Lockfile))
+	_, err := fmt.Fprintln(out, summaryLine(rep, r.o.Lockfile, incomplete))
 	return err
 }
 
@@ -205,11 +213,15 @@ func orNone(s string) string {
 	return s
 }
 
-// summaryLine is the last line of a text report.
-func summaryLine(rep *lockfile.Report, lockfilePath string) string {
+// summaryLine is the last line of a text report. It never says "no drift"
+// about a check that could not read part of its scope.
+func summaryLine(rep *lockfile.Report, lockfilePath string, incomplete bool) string {
 	counts := rep.Count()
 	checked := fmt.Sprintf("%d workload(s), %d pod(s) checked against %s", rep.Workloads, rep.Pods, lockfilePath)
-	if !rep.Drift() && !rep.Unverified() {
+	if incomplete {
+		checked += "; part of the scope could not be read (see the errors)"
+	}
+	if !rep.Drift() && !rep.Unverified() && !incomplete {
 		return "no drift: " + checked
 	}
 	parts := make([]string, 0, len(lockfile.Reasons))

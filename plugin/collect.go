@@ -49,20 +49,43 @@ func listedKinds() map[string]bool {
 		"Job": true, "CronJob": true, "ReplicationController": true}
 }
 
+// CollectError names every list that failed, by namespace. The namespaces
+// not named were read completely.
+type CollectError struct {
+	// Failed maps a namespace ("" for a cluster-wide list) to its failures.
+	Failed map[string][]error
+	order  []string
+}
+
+func (e *CollectError) Error() string {
+	var errs []error
+	for _, ns := range e.order {
+		errs = append(errs, e.Failed[ns]...)
+	}
+	return errors.Join(errs...).Error()
+}
+
 // Collect lists every kind in every namespace of the target concurrently,
-// one paged list per kind and namespace. Every list that fails is reported:
-// an error names the kind and namespace that could not be read.
+// one paged list per kind and namespace. A namespace in which any list
+// failed contributes nothing, so what is returned is complete for every
+// namespace it covers; the failures come back as a *CollectError naming the
+// kind and namespace that could not be read.
 func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	namespaces := t.Namespaces
 	if t.AllNamespaces {
 		namespaces = []string{metav1.NamespaceAll}
 	}
 	listed := listedKinds()
-	var (
-		mu   sync.Mutex
-		inv  Inventory
-		errs []error
-	)
+	type partial struct {
+		controllers []controllerRecord
+		pods        []podRecord
+		errs        []error
+	}
+	var mu sync.Mutex
+	results := make(map[string]*partial, len(namespaces))
+	for _, ns := range namespaces {
+		results[ns] = &partial{}
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(c.Concurrency, 1))
 	for _, ns := range namespaces {
@@ -71,19 +94,32 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 				ctrls, pods, err := l.run(ctx)
 				mu.Lock()
 				defer mu.Unlock()
+				r := results[ns]
 				if err != nil {
-					errs = append(errs, fmt.Errorf("listing %s in %s: %w", l.resource, describeNamespace(ns), err))
+					r.errs = append(r.errs, fmt.Errorf("listing %s in %s: %w", l.resource, describeNamespace(ns), err))
 					return nil
 				}
-				inv.controllers = append(inv.controllers, ctrls...)
-				inv.pods = append(inv.pods, pods...)
+				r.controllers = append(r.controllers, ctrls...)
+				r.pods = append(r.pods, pods...)
 				return nil
 			})
 		}
 	}
 	_ = g.Wait()
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	var inv Inventory
+	failed := &CollectError{Failed: map[string][]error{}}
+	for _, ns := range namespaces {
+		r := results[ns]
+		if len(r.errs) > 0 {
+			failed.Failed[ns] = r.errs
+			failed.order = append(failed.order, ns)
+			continue
+		}
+		inv.controllers = append(inv.controllers, r.controllers...)
+		inv.pods = append(inv.pods, r.pods...)
+	}
+	if len(failed.order) > 0 {
+		return &inv, failed
 	}
 	return &inv, nil
 }

@@ -211,8 +211,19 @@ func TestCollectErrors(t *testing.T) {
 			if err == nil || err.Error() != tt.wantErr {
 				t.Fatalf("Collect() error = %v, want %q", err, tt.wantErr)
 			}
-			if inv != nil {
-				t.Errorf("Collect() returned an inventory with its error")
+			// The failed namespaces contribute nothing; the others are whole.
+			var ce *CollectError
+			if !errors.As(err, &ce) {
+				t.Fatalf("Collect() error is %T, want *CollectError", err)
+			}
+			for _, w := range inv.Workloads() {
+				ns := w.Template.Namespace
+				if _, bad := ce.Failed[ns]; bad || ce.Failed[""] != nil {
+					t.Errorf("workload %s of a namespace that failed was returned", w.Template.WorkloadID)
+				}
+			}
+			if tt.name == "only the namespace that fails" && len(inv.Workloads()) != 1 {
+				t.Errorf("want the workload of namespace shop, got %d workloads", len(inv.Workloads()))
 			}
 			if tt.pods != nil && tt.pods.expireAlways {
 				want := 2 * (expiredRestarts + 1)
