@@ -71,8 +71,8 @@ func TestReportGolden(t *testing.T) {
 	rep := lockfile.Compare(lf, lf.Scope, sampleObserved(lf))
 	for _, tt := range []struct {
 		name, output, color string
-		context              int
-		readErrs             []error
+		context             int
+		readErrs            []error
 	}{
 		{name: "report-text", output: "text", color: "never", context: 3},
 		{name: "report-text-U1-color", output: "text", color: "always", context: 1},
