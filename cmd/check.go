@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -16,9 +17,10 @@ import (
 // CheckOptions are the options of `kubectl drift check`.
 type CheckOptions struct {
 	scopeOptions
-	Output  string
-	Color   string
-	Context int
+	registry registryOptions
+	Output   string
+	Color    string
+	Context  int
 
 	flags     *genericclioptions.ConfigFlags
 	streams   genericiooptions.IOStreams
@@ -29,19 +31,22 @@ type CheckOptions struct {
 func NewCmdCheck(streams genericiooptions.IOStreams, flags *genericclioptions.ConfigFlags) *cobra.Command {
 	o := &CheckOptions{flags: flags, streams: streams}
 	c := &cobra.Command{
-		Use:   "check [-n NAMESPACE | -A] [-l SELECTOR] [--lockfile PATH] [-o text|json] [-U N]",
+		Use:   "check [-n NAMESPACE | -A] [-l SELECTOR] [-f PATH... [-R] | -k DIR] [--lockfile PATH] [-o text|json] [-U N]",
 		Short: "Compare what runs with the lockfile and show the drift as a unified diff",
 		Long: `Compare the workloads in the lockfile's scope with the lockfile: the pod
 template and every current pod. Changed images, digests, entrypoints and
 security settings, unlocked and missing workloads and ephemeral containers are
 drift. Without scope flags the lockfile's own scope is checked; -n, -A and -l
-may narrow it but never reach outside it.
+may narrow it but never reach outside it. With -f or -k the manifests are the
+live side (no cluster is contacted): their tags are resolved again in their
+registries, and locked workloads in scope that they lack are missing.
 
 Exit codes: 0 no drift, 1 drift, 2 an error or anything that could not be
 verified (2 wins over 1).`,
 		Example: `  kubectl drift check
   kubectl drift check -n shop -U 1
-  kubectl drift check -o json | jq .summary`,
+  kubectl drift check -o json | jq .summary
+  kubectl drift check -f manifests/ -R`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			o.Complete(c)
@@ -52,6 +57,7 @@ verified (2 wins over 1).`,
 		},
 	}
 	o.addFlags(c)
+	o.registry.addFlags(c)
 	c.Flags().StringVarP(&o.Output, "output", "o", "text", "Output format: text or json")
 	c.Flags().StringVar(&o.Color, "color", "auto", "Colour the diff: auto, always or never")
 	c.Flags().IntVarP(&o.Context, "unified", "U", 3, "Lines of context in the diff")
@@ -80,7 +86,10 @@ func (o *CheckOptions) Validate() error {
 	if _, err := labels.Parse(o.Selector); err != nil {
 		return failf("invalid --selector: %w", err)
 	}
-	return nil
+	if err := o.validateSource(); err != nil {
+		return err
+	}
+	return o.registry.validate()
 }
 
 // Run checks the cluster against the lockfile and reports.
@@ -97,23 +106,42 @@ func (o *CheckOptions) Run(c *cobra.Command) error {
 	if err != nil {
 		return rep.fail(err)
 	}
-	cl, err := connect(o.flags)
+	ctx := c.Context()
+	var workloads []plugin.Workload
+	var readErrs []error
+	if o.fromManifests() {
+		workloads, err = o.observeManifests(ctx)
+	} else {
+		workloads, scopes, readErrs, err = o.observeCluster(ctx, lf, scopes)
+	}
 	if err != nil {
 		return rep.fail(err)
 	}
-	ctx := c.Context()
+	observed := make([]lockfile.Observed, len(workloads))
+	for i := range workloads {
+		observed[i] = workloads[i].Observed
+	}
+	report := lockfile.Compare(lf, scopes, observed)
+	return rep.report(&report, readErrs)
+}
+
+// observeCluster lists the scopes in the cluster. A namespace that could not
+// be read is left out of the scopes and returned as a read error, so drift
+// found elsewhere is still shown (and the check exits 2).
+func (o *CheckOptions) observeCluster(ctx context.Context, lf *lockfile.Lockfile, scopes []lockfile.Scope) ([]plugin.Workload, []lockfile.Scope, []error, error) {
+	cl, err := connect(o.flags)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	workloads, err := cl.observe(ctx, scopes)
 	var readErrs []error
 	if err != nil {
-		// A namespace that could not be read is left out of the comparison
-		// and reported; drift found elsewhere is still shown. Exit 2.
 		var ce *plugin.CollectError
 		if !errors.As(err, &ce) || ce.Failed[""] != nil {
-			return rep.fail(err)
+			return nil, nil, nil, err
 		}
-		scopes = withoutNamespaces(scopes, ce.Failed)
-		if len(scopes) == 0 {
-			return rep.fail(err)
+		if scopes = withoutNamespaces(scopes, ce.Failed); len(scopes) == 0 {
+			return nil, nil, nil, err
 		}
 		readErrs = []error{err}
 	}
@@ -126,12 +154,34 @@ func (o *CheckOptions) Run(c *cobra.Command) error {
 			warnf(o.streams.ErrOut, "%s was locked from cluster %s, but this is cluster %s", o.Lockfile, describeCluster(lf.Cluster), describeCluster(identity))
 		}
 	}
-	observed := make([]lockfile.Observed, len(workloads))
-	for i := range workloads {
-		observed[i] = workloads[i].Observed
+	return workloads, scopes, readErrs, nil
+}
+
+// observeManifests reads the manifests as the live side and resolves their
+// tags again, so a tag re-pushed since the lock is drift before deploying.
+func (o *CheckOptions) observeManifests(ctx context.Context) ([]plugin.Workload, error) {
+	ns, _, err := o.flags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return nil, fmt.Errorf("resolving the namespace: %w", err)
 	}
-	report := lockfile.Compare(lf, scopes, observed)
-	return rep.report(&report, readErrs)
+	workloads, err := o.readManifests(ns)
+	if err != nil {
+		return nil, err
+	}
+	var images []string
+	for _, w := range workloads {
+		for _, c := range w.Template.Containers {
+			if c.Digest == "" {
+				images = append(images, c.Image)
+			}
+		}
+	}
+	resolved, err := o.registry.resolve(ctx, images)
+	if err != nil {
+		return nil, err
+	}
+	plugin.ApplyDigests(workloads, resolved)
+	return workloads, nil
 }
 
 // withoutNamespaces drops the scope entries of namespaces that failed.

@@ -26,12 +26,46 @@ type scopeOptions struct {
 	Lockfile      string
 	AllNamespaces bool
 	Selector      string
+	Filenames     []string
+	Recursive     bool
+	Kustomize     string
 }
 
 func (o *scopeOptions) addFlags(c *cobra.Command) {
 	c.Flags().StringVar(&o.Lockfile, "lockfile", DefaultLockfile, "Path of the lockfile")
 	c.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "All namespaces")
 	c.Flags().StringVarP(&o.Selector, "selector", "l", "", "Label selector on pods and pod templates (e.g. app=web,tier!=cache)")
+	c.Flags().StringSliceVarP(&o.Filenames, "filename", "f", nil, "Manifests to read instead of the cluster: files, directories, or - for standard input")
+	c.Flags().BoolVarP(&o.Recursive, "recursive", "R", false, "Read the directories given with -f recursively")
+	c.Flags().StringVarP(&o.Kustomize, "kustomize", "k", "", "A kustomize directory to build and read instead of the cluster")
+}
+
+// fromManifests reports whether the manifests, not the cluster, are the live side.
+func (o *scopeOptions) fromManifests() bool { return len(o.Filenames) > 0 || o.Kustomize != "" }
+
+// validateSource checks the combinations of the source flags.
+func (o *scopeOptions) validateSource() error {
+	switch {
+	case len(o.Filenames) > 0 && o.Kustomize != "":
+		return failf("-f and -k are exclusive")
+	case o.Recursive && len(o.Filenames) == 0:
+		return failf("-R applies to the directories given with -f")
+	case o.fromManifests() && o.AllNamespaces:
+		return failf("--all-namespaces does not apply to manifests: objects take their own namespace, or -n")
+	}
+	return nil
+}
+
+// readManifests reads the workloads of the manifests given with -f or -k.
+// Objects without a namespace take namespace.
+func (o *scopeOptions) readManifests(namespace string) ([]plugin.Workload, error) {
+	inv, err := plugin.ReadManifests(plugin.ManifestSource{
+		Filenames: o.Filenames, Recursive: o.Recursive, Kustomize: o.Kustomize, Namespace: namespace,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv.Workloads(), nil
 }
 
 // cluster is a connection to the cluster named by the kubectl flags.

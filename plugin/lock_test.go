@@ -45,9 +45,20 @@ func TestLockEntry(t *testing.T) {
 		name         string
 		w            Workload
 		want         []identity
+		resolved     map[string]string
 		wantWarnings []string
 		wantErr      string
 	}{
+		{name: "the registry, when nothing else knows",
+			w:        Workload{Observed: lockfile.Observed{Template: lockTemplate("busybox:1.37")}},
+			resolved: map[string]string{"busybox:1.37": digest("f")},
+			want:     []identity{{"app", digest("f"), ""}}},
+		{name: "current pods before the registry",
+			w: Workload{Observed: lockfile.Observed{Template: lockTemplate("busybox:1.36"), Pods: []lockfile.ObservedPod{
+				opod("web-a", oc("app", "busybox:1.36", digest("a"), "")),
+			}}},
+			resolved: map[string]string{"busybox:1.36": digest("f")},
+			want:     []identity{{"app", digest("a"), ""}}},
 		{name: "current pods agree",
 			w: Workload{Observed: lockfile.Observed{Template: lockTemplate("nginx:1.18"), Pods: []lockfile.ObservedPod{
 				opod("web-a", oc("app", "nginx:1.18", digest("a"), "")),
@@ -160,7 +171,7 @@ func TestLockEntry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := append([]lockfile.Container(nil), tt.w.Template.Containers...)
-			entry, warnings, err := LockEntry(tt.w)
+			entry, warnings, err := LockEntry(tt.w, tt.resolved)
 			if !reflect.DeepEqual(warnings, tt.wantWarnings) {
 				t.Errorf("warnings = %q, want %q", warnings, tt.wantWarnings)
 			}
@@ -212,13 +223,35 @@ func TestLockEntryFromCluster(t *testing.T) {
 		t.Fatalf("got %d workloads, want %d", len(ws), len(want))
 	}
 	for _, w := range ws {
-		entry, warnings, err := LockEntry(w)
+		entry, warnings, err := LockEntry(w, nil)
 		if err != nil || len(warnings) != 0 {
 			t.Fatalf("LockEntry(%s) = %v, %q", w.Template.WorkloadID, err, warnings)
 		}
 		c := entry.Containers[0]
 		if got := (identity{c.Name, c.Digest, c.ImageID}); got != want[entry.WorkloadID.String()] {
 			t.Errorf("%s: identity %+v, want %+v", entry.WorkloadID, got, want[entry.WorkloadID.String()])
+		}
+	}
+}
+
+func TestImagesToResolveAndApplyDigests(t *testing.T) {
+	running := Workload{Observed: lockfile.Observed{Template: lockTemplate("app:1"), Pods: []lockfile.ObservedPod{
+		opod("a-1", oc("app", "app:1", digest("a"), "")),
+	}}}
+	idle := Workload{Observed: lockfile.Observed{Template: lockTemplate("app:2")}}
+	idleToo := Workload{Observed: lockfile.Observed{Template: lockTemplate("app:2")}}
+	pinned := Workload{Observed: lockfile.Observed{Template: lockTemplate("app:3@" + digest("c"))}}
+	pinned.Template.Containers[0].Digest = digest("c")
+	finished := Workload{Observed: lockfile.Observed{Template: lockTemplate("app:4")},
+		History: map[HistoryKey]HistoricIdentity{{"app", "app:4"}: {Image: "app:4", Identity: Identity{Digest: digest("d")}}}}
+	ws := []Workload{running, idle, idleToo, pinned, finished}
+	if got := ImagesToResolve(ws); !reflect.DeepEqual(got, []string{"app:2"}) {
+		t.Fatalf("ImagesToResolve() = %q, want only the image nothing else knows, once", got)
+	}
+	ApplyDigests(ws, map[string]string{"app:1": digest("1"), "app:2": digest("2"), "app:3@" + digest("c"): digest("9")})
+	for i, want := range []string{digest("1"), digest("2"), digest("2"), digest("c"), ""} {
+		if got := ws[i].Template.Containers[0].Digest; got != want {
+			t.Errorf("workload %d digest = %q, want %q (a pinned digest is never replaced)", i, got, want)
 		}
 	}
 }

@@ -40,13 +40,19 @@ func run(drift, manifest string) error {
 	}
 	defer os.RemoveAll(dir)
 
+	d := demo{ctx: ctx, drift: drift, lockfile: filepath.Join(dir, "drift.lock.yaml")}
+	step("Before deploying: checking proposed manifests against the approved lockfile (no cluster, no network)")
+	if code, err := d.runOffline("check", "-f", "examples/manifests", "--lockfile", "examples/drift.lock.yaml", "--color=always"); err != nil || code != 1 {
+		return fmt.Errorf("the offline check exited %d, want 1 (drift): %v", code, err)
+	}
+
 	step("Starting a throwaway control plane (etcd, kube-apiserver, controllers, scheduler, a hollow node)")
 	cluster, err := testcluster.Start(ctx, testcluster.Options{Controllers: true, Dir: filepath.Join(dir, "cluster")})
 	if err != nil {
 		return err
 	}
 	defer cluster.Stop()
-	d := demo{ctx: ctx, cluster: cluster, drift: drift, lockfile: filepath.Join(dir, "drift.lock.yaml")}
+	d.cluster = cluster
 
 	step("Deploying " + manifest + " into namespace shop")
 	if err := d.kubectl("create", "namespace", "shop"); err != nil {
@@ -105,10 +111,21 @@ type demo struct {
 	lockfile string
 }
 
-// run shows and runs one kubectl drift command, returning its exit code.
+// run shows and runs one kubectl drift command against the cluster,
+// returning its exit code.
 func (d demo) run(args ...string) (int, error) {
 	fmt.Printf("\n$ kubectl drift %s\n", strings.Join(args, " "))
-	cmd := exec.CommandContext(d.ctx, d.drift, append(args, "--kubeconfig", d.cluster.AdminKubeconfig, "--lockfile", d.lockfile)...)
+	return d.exec(append(args, "--kubeconfig", d.cluster.AdminKubeconfig, "--lockfile", d.lockfile)...)
+}
+
+// runOffline shows and runs one kubectl drift command as given.
+func (d demo) runOffline(args ...string) (int, error) {
+	fmt.Printf("\n$ kubectl drift %s\n", strings.Join(args, " "))
+	return d.exec(args...)
+}
+
+func (d demo) exec(args ...string) (int, error) {
+	cmd := exec.CommandContext(d.ctx, d.drift, args...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
 	err := cmd.Run()
 	if exit, ok := err.(*exec.ExitError); ok {

@@ -65,12 +65,12 @@ func hasFlag(args []string, flag string) bool {
 }
 
 // runProgram runs a program with a deadline and returns what it gave.
-func runProgram(t *testing.T, path string, args []string, stdin []byte) result {
+func runProgram(t *testing.T, path string, args []string, stdin []byte, env ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=", "TERM=xterm")
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=", "TERM=xterm"), env...)
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
