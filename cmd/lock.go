@@ -111,10 +111,16 @@ func (o *LockOptions) Run(c *cobra.Command) error {
 		return failf("%w; the lockfile was left as it is", err)
 	}
 	var resolved map[string]string
-	if o.fromManifests() || o.Resolve {
-		if resolved, err = o.registry.resolve(ctx, plugin.ImagesToResolve(run.workloads)); err != nil {
-			return failf("%w; the lockfile was left as it is", err)
-		}
+	switch {
+	case o.fromManifests():
+		resolved, err = o.registry.resolve(ctx, plugin.ImagesToResolve(run.workloads))
+	case o.Resolve:
+		resolved, err = o.registry.resolveInCluster(ctx, run.conn, run.workloads, func(format string, args ...any) {
+			warnf(o.streams.ErrOut, format, args...)
+		})
+	}
+	if err != nil {
+		return failf("%w; the lockfile was left as it is", err)
 	}
 	var entries []lockfile.Workload
 	var problems []string
@@ -156,6 +162,7 @@ func (o *LockOptions) Run(c *cobra.Command) error {
 // lockRun is what one lock saw: the workloads in its scope, the scopes it
 // replaces in the lockfile, and the cluster (nil for manifests).
 type lockRun struct {
+	conn      *cluster // nil for manifests
 	workloads []plugin.Workload
 	scopes    []lockfile.Scope
 	cluster   *lockfile.Cluster
@@ -175,7 +182,7 @@ func (o *LockOptions) observe(ctx context.Context) (*lockRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &lockRun{scopes: []lockfile.Scope{o.scope}, describe: o.scope.String()}
+	run := &lockRun{conn: cl, scopes: []lockfile.Scope{o.scope}, describe: o.scope.String()}
 	for _, w := range all {
 		if o.scope.Covers(w.Template.Namespace, w.Labels) {
 			run.workloads = append(run.workloads, w)

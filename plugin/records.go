@@ -28,24 +28,37 @@ func controllerOf(meta *metav1.ObjectMeta) *ownerRef {
 	return &ownerRef{uid: ref.UID, apiVersion: ref.APIVersion, kind: ref.Kind, name: ref.Name}
 }
 
+// templateSource is a pod template already turned into an entry, with what
+// scope selectors and registry credentials need of it.
+type templateSource struct {
+	template    lockfile.Workload
+	labels      map[string]string
+	pullSecrets []string
+	created     time.Time
+}
+
+func newTemplateSource(id lockfile.WorkloadID, tmpl *corev1.PodTemplateSpec, created time.Time) templateSource {
+	src := templateSource{template: TemplateEntry(id, tmpl), labels: tmpl.Labels, created: created}
+	for _, ref := range tmpl.Spec.ImagePullSecrets {
+		src.pullSecrets = append(src.pullSecrets, ref.Name)
+	}
+	return src
+}
+
 // controllerRecord is what is kept of a controller: its identity, its owner
-// and its pod template already turned into an entry.
+// and its pod template.
 type controllerRecord struct {
-	uid      types.UID
-	owner    *ownerRef
-	created  time.Time
-	labels   map[string]string
-	template lockfile.Workload
+	templateSource
+	uid   types.UID
+	owner *ownerRef
 }
 
 func newControllerRecord(group, kind string, meta *metav1.ObjectMeta, tmpl *corev1.PodTemplateSpec) controllerRecord {
 	id := lockfile.WorkloadID{Group: group, Kind: kind, Namespace: meta.Namespace, Name: meta.Name}
 	return controllerRecord{
-		uid:      meta.UID,
-		owner:    controllerOf(meta),
-		created:  meta.CreationTimestamp.Time,
-		labels:   tmpl.Labels,
-		template: TemplateEntry(id, tmpl),
+		templateSource: newTemplateSource(id, tmpl, meta.CreationTimestamp.Time),
+		uid:            meta.UID,
+		owner:          controllerOf(meta),
 	}
 }
 
@@ -91,8 +104,7 @@ type podRecord struct {
 	finished  time.Time
 	observed  lockfile.ObservedPod
 	// Set only for pods whose controller is not listed, or have none.
-	labels   map[string]string
-	template *lockfile.Workload
+	source *templateSource
 }
 
 func recordPod(pod *corev1.Pod, listedKinds map[string]bool) podRecord {
@@ -108,9 +120,8 @@ func recordPod(pod *corev1.Pod, listedKinds map[string]bool) podRecord {
 		id := lockfile.WorkloadID{Kind: "Pod", Namespace: pod.Namespace, Name: pod.Name}
 		tmpl := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: pod.Labels, Annotations: pod.Annotations}, Spec: pod.Spec}
 		tmpl.Spec.EphemeralContainers = nil
-		entry := TemplateEntry(id, &tmpl)
-		r.template = &entry
-		r.labels = pod.Labels
+		src := newTemplateSource(id, &tmpl, r.finished)
+		r.source = &src
 	}
 	return r
 }

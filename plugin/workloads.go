@@ -21,6 +21,8 @@ type Workload struct {
 	// History holds, per container name and image, the identity the most
 	// recently finished pod of the workload ran it with.
 	History map[HistoryKey]HistoricIdentity
+	// PullSecrets names the template's imagePullSecrets.
+	PullSecrets []string
 }
 
 // HistoryKey names a container running one image.
@@ -48,23 +50,22 @@ func (inv *Inventory) Workloads() []Workload {
 	for i := range inv.controllers {
 		c := &inv.controllers[i]
 		if c.owner == nil {
-			b.add(c.template.WorkloadID, &c.template, c.labels, c.created)
-		} else if id, tmpl, labels, created := b.top(c.owner, c.template.Namespace, c); tmpl != nil {
-			b.add(id, tmpl, labels, created)
+			b.add(c.template.WorkloadID, &c.templateSource)
+		} else if id, src := b.top(c.owner, c.template.Namespace, c); src != nil {
+			b.add(id, src)
 		}
 	}
 	for i := range inv.pods {
 		p := &inv.pods[i]
 		var w *building
 		if p.owner == nil {
-			w = b.add(p.template.WorkloadID, p.template, p.labels, p.finished)
+			w = b.add(p.source.template.WorkloadID, p.source)
 		} else {
-			id, tmpl, labels, created := b.top(p.owner, p.namespace, nil)
-			if tmpl == nil && p.template != nil {
-				tmpl, labels, created = p.template, p.labels, p.finished
-				tmpl.WorkloadID = id
+			id, src := b.top(p.owner, p.namespace, nil)
+			if src == nil {
+				src = p.source
 			}
-			w = b.add(id, tmpl, labels, created)
+			w = b.add(id, src)
 		}
 		if p.current {
 			w.Pods = append(w.Pods, p.observed)
@@ -96,43 +97,44 @@ type builder struct {
 
 // add registers a workload, keeping the template of its newest source: a
 // workload named only by owner references takes its newest child's template.
-func (b *builder) add(id lockfile.WorkloadID, tmpl *lockfile.Workload, labels map[string]string, created time.Time) *building {
+// src may be nil: the workload is then known only through its pods.
+func (b *builder) add(id lockfile.WorkloadID, src *templateSource) *building {
 	w, ok := b.workloads[id]
 	if !ok {
 		w = &building{Workload: Workload{History: map[HistoryKey]HistoricIdentity{}}}
 		w.Template.WorkloadID = id
 		b.workloads[id] = w
 	}
-	if tmpl != nil && (w.Template.Containers == nil || created.After(w.templateFrom)) {
-		w.Template = *tmpl
+	if src != nil && (w.Template.Containers == nil || src.created.After(w.templateFrom)) {
+		w.Template = src.template
 		w.Template.WorkloadID = id
-		w.Labels = labels
-		w.templateFrom = created
+		w.Labels = src.labels
+		w.PullSecrets = src.pullSecrets
+		w.templateFrom = src.created
 	}
 	return w
 }
 
 // top walks controller references from owner up to the top-level workload.
-// It returns the workload's identity and, when the top is a listed
-// controller, its template; for an owner that is not listed, the template of
-// the last listed object on the way (child), if any.
-func (b *builder) top(owner *ownerRef, ns string, child *controllerRecord) (lockfile.WorkloadID, *lockfile.Workload, map[string]string, time.Time) {
+// It returns the workload's identity and, for an owner that is not listed,
+// the template of the last listed object on the way (child), if any; a
+// listed top-level controller is registered with its own template.
+func (b *builder) top(owner *ownerRef, ns string, child *controllerRecord) (lockfile.WorkloadID, *templateSource) {
 	for range maxOwnerDepth {
 		rec, ok := b.byUID[owner.uid]
 		if !ok {
 			id := lockfile.WorkloadID{Group: groupOf(owner.apiVersion), Kind: owner.kind, Namespace: ns, Name: owner.name}
 			if child == nil {
-				return id, nil, nil, time.Time{}
+				return id, nil
 			}
-			return id, &child.template, child.labels, child.created
+			return id, &child.templateSource
 		}
 		if rec.owner == nil {
-			// A listed top-level controller is registered with its own template.
-			return rec.template.WorkloadID, nil, nil, time.Time{}
+			return rec.template.WorkloadID, nil
 		}
 		child, owner = rec, rec.owner
 	}
-	return lockfile.WorkloadID{Group: groupOf(owner.apiVersion), Kind: owner.kind, Namespace: ns, Name: owner.name}, nil, nil, time.Time{}
+	return lockfile.WorkloadID{Group: groupOf(owner.apiVersion), Kind: owner.kind, Namespace: ns, Name: owner.name}, nil
 }
 
 func groupOf(apiVersion string) string {

@@ -160,3 +160,56 @@ spec:
 	contains(t, "lockfile", string(readFile(t, s.lockfile)), "digest: "+digest)
 	expect(t, s.drift("check"), 0)
 }
+
+// lock --resolve pulls with the credentials the pods would: the template's
+// imagePullSecrets, then its ServiceAccount's.
+func TestLiveLockResolveWithPullSecrets(t *testing.T) {
+	t.Parallel()
+	const password = "pull-s3cret"
+	reg := testregistry.Start(t, testregistry.Options{Username: "puller", Password: password})
+	digest := reg.PushRandom(t, "private/report:1.0")
+	s := newScenario(t, "pull-secrets")
+	cronJob := func(name, podSpec string) string {
+		return strings.ReplaceAll(`apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: `+name+`
+spec:
+  schedule: "0 3 1 1 *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never`+podSpec+`
+          containers:
+          - name: report
+            image: {{.Host}}/private/report:1.0
+`, "{{.Host}}", reg.Host())
+	}
+	s.apply(cronJob("by-template", "\n          imagePullSecrets: [{name: regcred}]"))
+	s.apply(cronJob("by-account", "\n          serviceAccountName: puller"))
+
+	// Without the Secrets the registry refuses, and lock says so.
+	r := s.drift("lock", "-n", s.ns, "--resolve")
+	expect(t, r, 2)
+	contains(t, "stderr", r.stderr, reg.Host()+"/private/report:1.0: unauthorized")
+
+	s.kubectl("create", "secret", "docker-registry", "regcred", "--docker-server="+reg.Host(),
+		"--docker-username=puller", "--docker-password="+password)
+	s.kubectl("create", "secret", "docker-registry", "account-cred", "--docker-server="+reg.Host(),
+		"--docker-username=puller", "--docker-password="+password)
+	s.kubectl("create", "serviceaccount", "puller")
+	s.kubectl("patch", "serviceaccount", "puller", "--type=merge", "-p", `{"imagePullSecrets":[{"name":"account-cred"}]}`)
+
+	r = s.drift("lock", "-n", s.ns, "--resolve")
+	expect(t, r, 0)
+	lock := string(readFile(t, s.lockfile))
+	if strings.Count(lock, "digest: "+digest) != 2 {
+		t.Fatalf("want both CronJobs locked to %s:\n%s", digest, lock)
+	}
+	for _, out := range []string{r.stdout, r.stderr, lock} {
+		if strings.Contains(out, password) {
+			t.Fatalf("the registry password leaked:\n%s", out)
+		}
+	}
+}
