@@ -10,6 +10,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/resource"
+
+	"github.com/kubectl-drift/kubectl-drift/lockfile"
 )
 
 // ManifestSource names the manifests to read, as kubectl apply takes them:
@@ -42,6 +44,7 @@ func ReadManifests(src ManifestSource) (*Inventory, error) {
 		return nil, fmt.Errorf("reading manifests: %w", err)
 	}
 	var inv Inventory
+	sources := map[lockfile.WorkloadID]string{}
 	for _, info := range infos {
 		u, ok := info.Object.(*unstructured.Unstructured)
 		if !ok {
@@ -54,9 +57,15 @@ func ReadManifests(src ManifestSource) (*Inventory, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s %s/%s: %w", info.Source, u.GetKind(), u.GetNamespace(), u.GetName(), err)
 		}
-		if isWorkload {
-			inv.controllers = append(inv.controllers, rec)
+		if !isWorkload {
+			continue
 		}
+		id := rec.template.WorkloadID
+		if first, dup := sources[id]; dup {
+			return nil, fmt.Errorf("%s and %s both define %s", first, info.Source, id)
+		}
+		sources[id] = info.Source
+		inv.controllers = append(inv.controllers, rec)
 	}
 	return &inv, nil
 }
