@@ -8,7 +8,7 @@ COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BINARY    := kubectl-drift
 
-.PHONY: all build tools test unit e2e demo vet fmt clean
+.PHONY: all build tools test unit e2e demo bench vet clean
 
 all: build
 
@@ -32,6 +32,12 @@ e2e: build
 
 demo: build
 	@DRIFT_TOOLS_BIN="$$(hack/build-tools.sh)" $(GO) run ./hack/demo -drift ./$(BINARY)
+
+# Benchmarks, not tests: they report numbers and assert none. Registry
+# resolution and `lock -f`: 200 distinct tags, 20 ms latency, concurrency 8;
+# the target for lock -f is x-ideal <= 2.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./plugin/registry/ ./test/bench/
 
 vet:
 	$(GO) vet ./...

@@ -33,32 +33,75 @@ const manifestAccept = string(types.OCIImageIndex) + "," +
 // fetched and hashed.
 const errHeadUnusable = sentinel("no usable digest in HEAD response")
 
-// session is one Resolve call: one authenticated connection per repository.
+// maxScopesPerToken bounds the repositories one connection (and so one
+// bearer token request, which names each in its URL) covers.
+const maxScopesPerToken = 50
+
+// session is one Resolve call. Repositories of one registry that resolve to
+// the same credentials share a connection: one ping of the registry and, for
+// bearer auth, one token scoped to all of them, instead of one per
+// repository.
 type session struct {
 	r     *Resolver
-	mu    sync.Mutex
-	repos map[name.Repository]*repoConn
+	conns map[name.Repository]*repoConn
 }
 
-// repoConn is set up once per repository: credentials, the registry's auth
+// repoConn is set up once for a group of repositories: the registry's auth
 // challenge and, for bearer auth, a token. A failed set-up fails every
-// lookup in the repository without trying again.
+// lookup in the group without trying again.
 type repoConn struct {
 	once    sync.Once
+	reg     name.Registry
+	auth    authn.Authenticator
+	scopes  []string
 	client  *http.Client
 	secrets []string
 	fail    *failure
 }
 
-func newSession(r *Resolver) *session {
-	return &session{r: r, repos: map[name.Repository]*repoConn{}}
+// newSession groups the repositories of refs by registry and credentials.
+func newSession(ctx context.Context, r *Resolver, refs []name.Reference) *session {
+	s := &session{r: r, conns: map[name.Repository]*repoConn{}}
+	groups := map[string]*repoConn{}
+	for _, ref := range refs {
+		repo := ref.Context()
+		if _, done := s.conns[repo]; done {
+			continue
+		}
+		auth, err := authn.Resolve(ctx, r.keychain, repo)
+		if err != nil {
+			s.conns[repo] = &repoConn{fail: &failure{reason: Failed,
+				detail: fmt.Sprintf("reading credentials for %s: %v", repo.RegistryStr(), err)}}
+			continue
+		}
+		key := repo.RegistryStr() + "\x00" + credentialKey(ctx, auth)
+		c := groups[key]
+		if c == nil || len(c.scopes) == maxScopesPerToken {
+			c = &repoConn{reg: repo.Registry, auth: auth, secrets: secretsOf(ctx, auth)}
+			groups[key] = c
+		}
+		c.scopes = append(c.scopes, repo.Scope(transport.PullScope))
+		s.conns[repo] = c
+	}
+	return s
+}
+
+// credentialKey tells credentials apart without keeping them readable.
+func credentialKey(ctx context.Context, auth authn.Authenticator) string {
+	cfg, err := authn.Authorization(ctx, auth)
+	if err != nil || cfg == nil {
+		return "anonymous"
+	}
+	sum := sha256.Sum256([]byte(cfg.Username + "\x00" + cfg.Password + "\x00" + cfg.Auth + "\x00" + cfg.IdentityToken + "\x00" + cfg.RegistryToken))
+	return hex.EncodeToString(sum[:])
 }
 
 func (s *session) lookup(ctx context.Context, ref name.Reference) (string, *failure) {
 	if err := ctx.Err(); err != nil {
 		return "", classify(ctx, err, &trace{}, nil)
 	}
-	conn := s.conn(ctx, ref.Context())
+	conn := s.conns[ref.Context()]
+	conn.once.Do(func() { conn.connect(ctx, s.r) })
 	if conn.fail != nil {
 		return "", conn.fail
 	}
@@ -70,27 +113,12 @@ func (s *session) lookup(ctx context.Context, ref name.Reference) (string, *fail
 	return d, nil
 }
 
-func (s *session) conn(ctx context.Context, repo name.Repository) *repoConn {
-	s.mu.Lock()
-	c, ok := s.repos[repo]
-	if !ok {
-		c = &repoConn{}
-		s.repos[repo] = c
-	}
-	s.mu.Unlock()
-	c.once.Do(func() { c.connect(ctx, s.r, repo) })
-	return c
-}
-
-func (c *repoConn) connect(ctx context.Context, r *Resolver, repo name.Repository) {
-	tctx, tr := withTrace(ctx)
-	auth, err := authn.Resolve(tctx, r.keychain, repo)
-	if err != nil {
-		c.fail = &failure{reason: Failed, detail: fmt.Sprintf("reading credentials for %s: %v", repo.RegistryStr(), err)}
+func (c *repoConn) connect(ctx context.Context, r *Resolver) {
+	if c.fail != nil {
 		return
 	}
-	c.secrets = secretsOf(tctx, auth)
-	rt, err := transport.NewWithContext(tctx, repo.Registry, auth, r.transport, []string{repo.Scope(transport.PullScope)})
+	tctx, tr := withTrace(ctx)
+	rt, err := transport.NewWithContext(tctx, c.reg, c.auth, r.transport, c.scopes)
 	if err != nil {
 		c.fail = classify(ctx, err, tr, c.secrets)
 		return

@@ -139,7 +139,7 @@ type result struct {
 // lookupAll runs at most r.concurrency lookups at a time.
 func (r *Resolver) lookupAll(ctx context.Context, refs []name.Reference) []result {
 	results := make([]result, len(refs))
-	s := newSession(r)
+	s := newSession(ctx, r, refs)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(r.concurrency, len(refs)) {
