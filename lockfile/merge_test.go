@@ -3,6 +3,7 @@ package lockfile
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -109,7 +110,7 @@ func TestMerge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cluster := &Cluster{Server: "https://new.test"}
-			got := Merge(tt.old, tt.run, tt.observed, cluster)
+			got := Merge(tt.old, []Scope{tt.run}, tt.observed, cluster)
 			if !reflect.DeepEqual(got.Scope, tt.wantScope) {
 				t.Errorf("scope = %+v, want %+v", got.Scope, tt.wantScope)
 			}
@@ -198,5 +199,31 @@ func TestScopeCovers(t *testing.T) {
 				t.Errorf("String() = %q, want %q", got, tt.wantStr)
 			}
 		})
+	}
+}
+
+func TestMergeRunsOfSeveralNamespacesAndKeepsTheCluster(t *testing.T) {
+	entry := func(ns, name string) Workload {
+		return Workload{WorkloadID: WorkloadID{Group: "apps", Kind: "Deployment", Namespace: ns, Name: name},
+			Containers: []Container{{Name: "app", Image: "app:1", Digest: "sha256:" + strings.Repeat("a", 64), Entrypoint: "sha256:" + strings.Repeat("e", 64)}}}
+	}
+	old := New(&Cluster{Server: "https://old", UID: "u-1"})
+	old.Scope = []Scope{{Namespace: "a"}, {Namespace: "b"}, {Namespace: "c"}}
+	old.Workloads = []Workload{entry("a", "gone"), entry("b", "gone"), entry("c", "kept")}
+
+	got := Merge(old, []Scope{{Namespace: "a"}, {Namespace: "b"}, {Namespace: "d"}}, []Workload{entry("a", "new"), entry("d", "new")}, nil)
+	var ids []string
+	for _, w := range got.Workloads {
+		ids = append(ids, w.WorkloadID.String())
+	}
+	want := []string{"apps/Deployment/a/new", "apps/Deployment/c/kept", "apps/Deployment/d/new"}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("workloads = %q, want %q", ids, want)
+	}
+	if len(got.Scope) != 4 {
+		t.Errorf("scope = %+v, want a, b, c and d", got.Scope)
+	}
+	if got.Cluster == nil || got.Cluster.UID != "u-1" {
+		t.Errorf("a run over manifests dropped the lockfile's cluster: %+v", got.Cluster)
 	}
 }
