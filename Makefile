@@ -8,7 +8,7 @@ COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BINARY    := kubectl-drift
 
-.PHONY: all build tools test unit e2e demo bench vet clean
+.PHONY: all build tools test unit e2e demo bench fuzz vet clean
 
 all: build
 
@@ -20,9 +20,15 @@ build:
 tools:
 	@hack/build-tools.sh >/dev/null
 
-# Every test: unit tests and the end-to-end suite against a real control plane.
+# Every test: a short run of each fuzz target, then unit tests and the
+# end-to-end suite against a real control plane.
 test: build
+	@FUZZTIME=5s hack/fuzz.sh
 	@DRIFT_TOOLS_BIN="$$(hack/build-tools.sh)" hack/run-tests.sh ./...
+
+# Each fuzz target for FUZZTIME (default 30s).
+fuzz:
+	@FUZZTIME=$(or $(FUZZTIME),30s) hack/fuzz.sh
 
 unit:
 	$(GO) test -count=1 ./cmd/... ./diff/... ./lockfile/... ./plugin/...
