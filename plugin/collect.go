@@ -135,14 +135,25 @@ func describeNamespace(ns string) string {
 // records before the next is fetched.
 type pagedList[R any] func(ctx context.Context, opts metav1.ListOptions) (records []R, next string, err error)
 
-// collectPages runs a paged list to the end. An expired continue token (the
-// list took longer than the server keeps a snapshot) restarts the list.
+// page is one page of records and the token of the next.
+type page[R any] struct {
+	records []R
+	next    string
+}
+
+// collectPages runs a paged list to the end. A page that fails transiently
+// is asked for again (withRetry); an expired continue token (the list took
+// longer than the server keeps a snapshot) restarts the list.
 func collectPages[R any](ctx context.Context, pageSize int64, list pagedList[R]) ([]R, error) {
 	for attempt := 0; ; attempt++ {
 		var out []R
 		opts := metav1.ListOptions{Limit: pageSize}
 		for {
-			recs, next, err := list(ctx, opts)
+			p, err := withRetry(ctx, firstRetryWait, func() (page[R], error) {
+				recs, next, err := list(ctx, opts)
+				return page[R]{recs, next}, err
+			})
+			recs, next := p.records, p.next
 			if err != nil {
 				if apierrors.IsResourceExpired(err) && attempt < expiredRestarts {
 					break
