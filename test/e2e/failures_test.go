@@ -126,6 +126,11 @@ func TestNamespaceViewerLocksWithoutClusterUID(t *testing.T) {
 	r = s.drift("lock", "-n", "default")
 	expect(t, r, 2)
 	contains(t, "stderr", r.stderr, "forbidden", "namespace default")
+
+	// So is the cluster-wide list of -A.
+	r = s.drift("lock", "-A")
+	expect(t, r, 2)
+	contains(t, "stderr", r.stderr, "listing pods in all namespaces", "forbidden")
 }
 
 func TestCheckScopeFlagsOutsideLockfile(t *testing.T) {
