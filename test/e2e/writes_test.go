@@ -118,24 +118,52 @@ func TestLockOntoFullDisk(t *testing.T) {
 	}
 }
 
-// SIGINT and SIGTERM stop a lock that waits on a server that never answers:
-// exit 2 at once, the old lockfile untouched, nothing left behind.
-func TestLockInterruptedBySignal(t *testing.T) {
-	t.Parallel()
+// hangingServer accepts connections and never answers.
+func hangingServer(t *testing.T) string {
+	t.Helper()
 	hang, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer hang.Close()
+	t.Cleanup(func() { hang.Close() })
 	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
 		for {
 			conn, err := hang.Accept()
 			if err != nil {
 				return
 			}
-			defer conn.Close() // accept and never answer
+			conns = append(conns, conn)
 		}
 	}()
+	return hang.Addr().String()
+}
+
+// --request-timeout bounds a check against a server that never answers.
+func TestRequestTimeoutHonoured(t *testing.T) {
+	t.Parallel()
+	s := webScenario(t, "timeout")
+	expect(t, s.drift("lock", "-n", s.ns), 0)
+	addr := hangingServer(t)
+	start := time.Now()
+	r := s.drift("check", "--server", "https://"+addr, "--insecure-skip-tls-verify", "--request-timeout", "2s", "-o", "json")
+	expect(t, r, 2)
+	contains(t, "json", r.stdout, `"errors": [`, addr)
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("took %v with --request-timeout 2s", took)
+	}
+}
+
+// SIGINT and SIGTERM stop a lock that waits on a server that never answers:
+// exit 2 at once, the old lockfile untouched, nothing left behind.
+func TestLockInterruptedBySignal(t *testing.T) {
+	t.Parallel()
+	addr := hangingServer(t)
 	dir := t.TempDir()
 	lockfile := filepath.Join(dir, "drift.lock.yaml")
 	old := []byte("# kubectl-drift lockfile: approved images and security contexts. Review changes like code.\napiVersion: kubectl-drift.dev/v1alpha1\nkind: DriftLock\nscope:\n  - namespace: shop\nworkloads: []\n")
@@ -145,7 +173,7 @@ func TestLockInterruptedBySignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd := exec.Command(shared.binary, "lock", "-n", "shop", "--lockfile", lockfile,
-				"--server", "https://"+hang.Addr().String(), "--insecure-skip-tls-verify", "--token", "x")
+				"--server", "https://"+addr, "--insecure-skip-tls-verify", "--token", "x")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
