@@ -3,7 +3,6 @@ package plugin
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -79,7 +78,7 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	type partial struct {
 		controllers []controllerRecord
 		pods        []podRecord
-		errs        []error
+		failures    []listFailure
 	}
 	var mu sync.Mutex
 	results := make(map[string]*partial, len(namespaces))
@@ -89,14 +88,14 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(c.Concurrency, 1))
 	for _, ns := range namespaces {
-		for _, l := range c.listers(ns, listed) {
+		for i, l := range c.listers(ns, listed) {
 			g.Go(func() error {
 				ctrls, pods, err := l.run(ctx)
 				mu.Lock()
 				defer mu.Unlock()
 				r := results[ns]
 				if err != nil {
-					r.errs = append(r.errs, fmt.Errorf("listing %s in %s: %w", l.resource, describeNamespace(ns), err))
+					r.failures = append(r.failures, listFailure{order: i, resource: l.resource, err: err})
 					return nil
 				}
 				r.controllers = append(r.controllers, ctrls...)
@@ -110,8 +109,8 @@ func (c *Collector) Collect(ctx context.Context, t Target) (*Inventory, error) {
 	failed := &CollectError{Failed: map[string][]error{}}
 	for _, ns := range namespaces {
 		r := results[ns]
-		if len(r.errs) > 0 {
-			failed.Failed[ns] = r.errs
+		if len(r.failures) > 0 {
+			failed.Failed[ns] = summarizeFailures(ns, r.failures)
 			failed.order = append(failed.order, ns)
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"syscall"
 	"testing"
 	"time"
@@ -56,5 +57,34 @@ func TestWithRetryStopsWhenCancelled(t *testing.T) {
 	})
 	if err == nil || calls != 1 || time.Since(start) > time.Second {
 		t.Fatalf("calls = %d, err = %v after %v: want one call and the error at once", calls, err, time.Since(start))
+	}
+}
+
+func TestSummarizeFailures(t *testing.T) {
+	refused := &url.Error{Op: "Get", URL: "https://10.0.0.1:6443/api/v1/namespaces/a/pods?limit=500", Err: syscall.ECONNREFUSED}
+	refused2 := &url.Error{Op: "Get", URL: "https://10.0.0.1:6443/apis/apps/v1/namespaces/a/deployments?limit=500", Err: syscall.ECONNREFUSED}
+	timedOut := &url.Error{Op: "Get", URL: "https://10.0.0.1:6443/apis/batch/v1/namespaces/a/jobs", Err: context.DeadlineExceeded}
+	forbidden := apierrors.NewForbidden(schema.GroupResource{Resource: "secrets"}, "", errors.New("no"))
+	errs := summarizeFailures("a", []listFailure{
+		{order: 5, resource: "jobs.batch", err: timedOut},
+		{order: 1, resource: "deployments.apps", err: refused2},
+		{order: 0, resource: "pods", err: refused},
+		{order: 7, resource: "secrets", err: forbidden},
+	})
+	want := []string{
+		"listing pods, deployments.apps in namespace a: cannot reach the API server at https://10.0.0.1:6443: connection refused",
+		"listing jobs.batch in namespace a: no answer from the API server at https://10.0.0.1:6443 in time (--request-timeout)",
+		"listing secrets in namespace a: secrets is forbidden: no",
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d errors, want %d: %v", len(errs), len(want), errs)
+	}
+	for i := range want {
+		if errs[i].Error() != want[i] {
+			t.Errorf("error %d = %q\nwant %q", i, errs[i], want[i])
+		}
+	}
+	if !apierrors.IsForbidden(errs[2]) || !errors.Is(errs[0], syscall.ECONNREFUSED) {
+		t.Error("the first error of each cause is no longer reachable through errors.Is/As")
 	}
 }
