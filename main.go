@@ -23,6 +23,13 @@ var (
 )
 
 func main() {
+	defer func() {
+		// A security check must not die silently half-way: say so, exit 2.
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "error: internal error: %v; nothing was written\n", r)
+			os.Exit(cmd.CodeError)
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	root := cmd.NewCmdDrift(streams, cmd.BuildInfo{Version: version, Commit: commit})

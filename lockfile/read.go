@@ -26,6 +26,9 @@ func ReadFile(path string) (*Lockfile, error) {
 		return nil, fmt.Errorf("reading lockfile: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxSize {
+		return nil, fmt.Errorf("%s: lockfile is larger than %d MiB; refusing to read it", path, MaxSize>>20)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading lockfile %s: %w", path, err)
