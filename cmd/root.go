@@ -48,6 +48,7 @@ Exit codes: 0 no drift, 1 drift, 2 an error or anything that could not be verifi
 		NewCmdCheck(streams, flags),
 		NewCmdVersion(streams, build),
 	)
+	registerCompletions(root, flags)
 	return root
 }
 
