@@ -210,3 +210,27 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// cronJob renders a CronJob that does not run during the tests, with one
+// container "report" running image; podSpec adds lines to its pod spec
+// (indented by ten spaces, e.g. "imagePullSecrets: [{name: regcred}]").
+func cronJob(name, image string, podSpec ...string) string {
+	var extra strings.Builder
+	for _, line := range podSpec {
+		extra.WriteString("\n          " + line)
+	}
+	return `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: ` + name + `
+spec:
+  schedule: "0 3 1 1 *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never` + extra.String() + `
+          containers:
+          - name: report
+            image: ` + image + "\n"
+}

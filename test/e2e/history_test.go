@@ -11,22 +11,7 @@ func TestLockCronJobFromFinishedPod(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, "history")
 	const image = "registry.local/shop/report:2.1"
-	s.apply(`apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: report
-spec:
-  schedule: "0 3 1 1 *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          nodeName: ghost
-          restartPolicy: Never
-          containers:
-          - name: report
-            image: ` + image + `
-`)
+	s.apply(cronJob("report", image, "nodeName: ghost"))
 	// Without a finished pod there is no identity: lock says what to do.
 	r := s.drift("lock", "-n", s.ns)
 	expect(t, r, 2)

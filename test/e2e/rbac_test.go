@@ -154,21 +154,7 @@ func TestRBACResolverRole(t *testing.T) {
 	digest := reg.PushRandom(t, "private/report:2.0")
 	s := newScenario(t, "rbac-resolver")
 	applyRBAC(t, s)
-	s.apply(`apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: report
-spec:
-  schedule: "0 3 1 1 *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          imagePullSecrets: [{name: regcred}]
-          containers:
-          - name: report
-            image: ` + reg.Ref("private/report:2.0") + "\n")
+	s.apply(cronJob("report", reg.Ref("private/report:2.0"), "imagePullSecrets: [{name: regcred}]"))
 	s.kubectl("create", "secret", "docker-registry", "regcred", "--docker-server="+reg.Host(),
 		"--docker-username=puller", "--docker-password="+password)
 	s.kubectl("create", "rolebinding", "drift-reader", "--clusterrole=kubectl-drift-reader", "--user=drift-user")

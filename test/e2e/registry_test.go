@@ -136,21 +136,7 @@ func TestLiveLockResolve(t *testing.T) {
 	reg := testregistry.Start(t, testregistry.Options{})
 	digest := reg.PushRandom(t, "shop/report:3.0")
 	s := newScenario(t, "resolve")
-	s.apply(strings.ReplaceAll(`apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: report
-spec:
-  schedule: "0 3 1 1 *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: report
-            image: {{.Host}}/shop/report:3.0
-`, "{{.Host}}", reg.Host()))
+	s.apply(cronJob("report", reg.Ref("shop/report:3.0")))
 	r := s.drift("lock", "-n", s.ns)
 	expect(t, r, 2)
 	contains(t, "stderr", r.stderr, "no identity for image")
@@ -169,25 +155,9 @@ func TestLiveLockResolveWithPullSecrets(t *testing.T) {
 	reg := testregistry.Start(t, testregistry.Options{Username: "puller", Password: password})
 	digest := reg.PushRandom(t, "private/report:1.0")
 	s := newScenario(t, "pull-secrets")
-	cronJob := func(name, podSpec string) string {
-		return strings.ReplaceAll(`apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: `+name+`
-spec:
-  schedule: "0 3 1 1 *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never`+podSpec+`
-          containers:
-          - name: report
-            image: {{.Host}}/private/report:1.0
-`, "{{.Host}}", reg.Host())
-	}
-	s.apply(cronJob("by-template", "\n          imagePullSecrets: [{name: regcred}]"))
-	s.apply(cronJob("by-account", "\n          serviceAccountName: puller"))
+	image := reg.Ref("private/report:1.0")
+	s.apply(cronJob("by-template", image, "imagePullSecrets: [{name: regcred}]"))
+	s.apply(cronJob("by-account", image, "serviceAccountName: puller"))
 
 	// Without the Secrets the registry refuses, and lock says so.
 	r := s.drift("lock", "-n", s.ns, "--resolve")
