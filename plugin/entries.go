@@ -88,10 +88,11 @@ func ObservePod(pod *corev1.Pod) lockfile.ObservedPod {
 }
 
 // Current reports whether a pod counts for drift: Running or Pending and not
-// being deleted. Succeeded and Failed pods are history.
+// being deleted. Succeeded and Failed pods are history. A pod in phase
+// Unknown (its node stopped reporting) may well still run, so it counts.
 func Current(pod *corev1.Pod) bool {
 	if pod.DeletionTimestamp != nil {
 		return false
 	}
-	return pod.Status.Phase == corev1.PodRunning || pod.Status.Phase == corev1.PodPending || pod.Status.Phase == ""
+	return pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed
 }

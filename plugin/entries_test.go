@@ -153,7 +153,7 @@ func TestCurrent(t *testing.T) {
 		{"no phase", "", nil, true},
 		{"succeeded is history", corev1.PodSucceeded, nil, false},
 		{"failed is history", corev1.PodFailed, nil, false},
-		{"unknown", corev1.PodUnknown, nil, false},
+		{"unknown: the node stopped reporting, the pod may still run", corev1.PodUnknown, nil, true},
 		{"running but deleting", corev1.PodRunning, deleting, false},
 		{"pending but deleting", corev1.PodPending, deleting, false},
 	}
