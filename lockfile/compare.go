@@ -100,7 +100,7 @@ func compareWorkload(locked *Workload, obs Observed) WorkloadResult {
 func compareEntry(locked, live Workload, started map[string]bool) ([]Finding, Workload) {
 	id := locked.WorkloadID
 	var findings []Finding
-	if ch := diffFields(locked.Pod, live.Pod, "pod", nil); len(ch) > 0 {
+	if ch := podChanges(locked.Pod, live.Pod); len(ch) > 0 {
 		findings = append(findings, Finding{Workload: id, Reason: Changed, Changes: ch})
 	}
 	lockedByName := make(map[string]*Container, len(locked.Containers))
@@ -141,7 +141,7 @@ var identityFields = map[string]bool{"digest": true, "imageID": true}
 // container is unverified. It fills in view's identity where not compared.
 func compareContainer(id WorkloadID, locked Container, view *Container, started map[string]bool) []Finding {
 	var findings []Finding
-	changes := diffFields(locked, *view, "", identityFields)
+	changes := containerChanges(locked, *view)
 	var compared bool
 	isStarted := started != nil && started[view.Name]
 	for _, k := range []struct {
@@ -233,13 +233,16 @@ func groupFindings(sources []*source) []Finding {
 // groupViews returns the live renderings that differ from the locked entry,
 // sources that render the same merged into one.
 func groupViews(locked Workload, sources []*source) []View {
-	lockedText := entryText(locked)
+	var lockedText string
 	var views []View
 	var names [][]string
 	index := map[string]int{}
 	for _, s := range sources {
 		if len(s.findings) == 0 {
 			continue
+		}
+		if lockedText == "" {
+			lockedText = entryText(locked)
 		}
 		text := entryText(s.entry)
 		if text == lockedText {

@@ -77,3 +77,23 @@ func diffFields(locked, live any, prefix string, skip map[string]bool) []Change 
 	}
 	return changes
 }
+
+// podChanges compares pod postures; equal ones, by far the common case, are
+// not flattened at all.
+func podChanges(locked, live PodPosture) []Change {
+	if reflect.DeepEqual(locked, live) {
+		return nil
+	}
+	return diffFields(locked, live, "pod", nil)
+}
+
+// containerChanges compares every recorded field but the identity, which
+// is compared kind with kind elsewhere; equal containers are not flattened.
+func containerChanges(locked, live Container) []Change {
+	a, b := locked, live
+	a.Digest, a.ImageID, b.Digest, b.ImageID = "", "", "", ""
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return diffFields(locked, live, "", identityFields)
+}
