@@ -11,7 +11,9 @@ import (
 // control-plane programs printed by hack/build-tools.sh.
 const BinDirEnv = "DRIFT_TOOLS_BIN"
 
-// Programs are the executables that BinDir must hold.
+// Programs are the executables that BinDir must hold: the control plane,
+// and krew (kubectl-krew, which kubectl runs as `kubectl krew`, and
+// validate-krew-manifest), which the release tests install the plugin with.
 var Programs = []string{
 	"etcd",
 	"kube-apiserver",
@@ -19,6 +21,8 @@ var Programs = []string{
 	"kube-scheduler",
 	"kubectl",
 	"kubemark",
+	"kubectl-krew",
+	"validate-krew-manifest",
 }
 
 const buildHint = "run `make tools` (or hack/build-tools.sh) and set " + BinDirEnv + " to the directory it prints"
