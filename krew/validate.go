@@ -9,11 +9,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/version"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/strictyaml"
 )
 
 // APIVersion and Kind are the only ones krew v0.4 reads.
@@ -115,7 +118,7 @@ func ValidateFile(path string) error {
 func Validate(file string, data []byte) error {
 	m, lines, err := decode(data)
 	if err != nil {
-		var se *shapeError
+		var se *strictyaml.Error
 		if errors.As(err, &se) {
 			return fmt.Errorf("%s:%w", file, err)
 		}
@@ -124,7 +127,7 @@ func Validate(file string, data []byte) error {
 	if err := validate(file, m); err != nil {
 		var fe *fieldError
 		if errors.As(err, &fe) {
-			return fmt.Errorf("%s:%d: %w", file, lineOf(lines, fe.path), err)
+			return fmt.Errorf("%s:%d: %w", file, lines.Of(fe.path), err)
 		}
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -133,7 +136,7 @@ func Validate(file string, data []byte) error {
 
 // decode reads exactly one YAML document, checks its shape and decodes it.
 // It records the line of every field path in lines.
-func decode(data []byte) (*manifest, map[string]int, error) {
+func decode(data []byte) (*manifest, strictyaml.Lines, error) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
@@ -144,7 +147,7 @@ func decode(data []byte) (*manifest, map[string]int, error) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, nil, &shapeError{extra.Line, "", "manifest holds more than one YAML document"}
+		return nil, nil, &strictyaml.Error{Line: extra.Line, Msg: "manifest holds more than one YAML document"}
 	} else if !errors.Is(err, io.EOF) {
 		return nil, nil, err
 	}
@@ -152,8 +155,8 @@ func decode(data []byte) (*manifest, map[string]int, error) {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		doc = doc.Content[0]
 	}
-	lines := map[string]int{}
-	if err := checkShape(doc, manifestType, "", lines); err != nil {
+	lines, err := strictyaml.Check(doc, reflect.TypeFor[manifest](), strictyaml.Options{StringsOnly: true})
+	if err != nil {
 		return nil, nil, err
 	}
 	var m manifest

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/strictyaml"
 )
 
 // field is one leaf of an entry: its YAML path and its value as text.
@@ -40,7 +42,7 @@ func flattenValue(v reflect.Value, path string, out *[]field) {
 				flattenValue(v.Field(i), path, out)
 				continue
 			}
-			flattenValue(v.Field(i), join(path, name), out)
+			flattenValue(v.Field(i), strictyaml.Join(path, name), out)
 		}
 	case reflect.Slice:
 		parts := make([]string, v.Len())

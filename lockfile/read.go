@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/strictyaml"
 )
 
 // MaxSize bounds the lockfile read into memory. A lockfile for tens of
@@ -60,8 +63,8 @@ func Decode(name string, data []byte) (*Lockfile, error) {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		doc = doc.Content[0]
 	}
-	lines := map[string]int{}
-	if err := checkShape(doc, lockfileType, "", lines); err != nil {
+	lines, err := strictyaml.Check(doc, reflect.TypeFor[Lockfile](), strictyaml.Options{Document: "a lockfile"})
+	if err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
 	var lf Lockfile
@@ -71,7 +74,7 @@ func Decode(name string, data []byte) (*Lockfile, error) {
 	if err := lf.Validate(); err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) {
-			return nil, fmt.Errorf("%s:%d: %w", name, lineOf(lines, fe.Path), err)
+			return nil, fmt.Errorf("%s:%d: %w", name, lines.Of(fe.Path), err)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -6,53 +6,19 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/strictyaml"
 )
 
-func TestLineOf(t *testing.T) {
-	lines := map[string]int{
-		"":                              2,
-		"scope":                         7,
-		"workloads":                     11,
-		"workloads[0]":                  12,
-		"workloads[0].containers":       24,
-		"workloads[0].containers[0]":    25,
-		"workloads[0].containers[0].id": 26,
-		"workloads[1]":                  40,
-	}
-	tests := []struct {
-		name, path string
-		want       int
-	}{
-		{"recorded path", "workloads[0].containers[0]", 25},
-		{"missing leaf falls back to its parent", "workloads[0].containers[0].digest", 25},
-		{"missing nested leaf", "workloads[0].containers[0].securityContext.capabilities.add", 25},
-		{"missing index falls back to the list", "workloads[3].name", 11},
-		{"index inside a recorded list", "workloads[1].containers[2].image", 40},
-		{"top-level field not recorded", "apiVersion", 2},
-		{"root", "", 2},
-		{"prefix that only looks like a field", "workloads[0].containers[0].idx", 25},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := lineOf(lines, tt.path); got != tt.want {
-				t.Errorf("lineOf(%q) = %d, want %d", tt.path, got, tt.want)
-			}
-		})
-	}
-	if got := lineOf(map[string]int{}, "a.b[0]"); got != 0 {
-		t.Errorf("lineOf(empty map) = %d, want 0", got)
-	}
-}
-
-// TestCheckShapeLines checks the field paths checkShape records, which are
+// TestCheckShapeLines checks the field paths strictyaml records for a lockfile, which are
 // the paths Validate reports.
 func TestCheckShapeLines(t *testing.T) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(validYAML(t)), &doc); err != nil {
 		t.Fatal(err)
 	}
-	lines := map[string]int{}
-	if err := checkShape(doc.Content[0], lockfileType, "", lines); err != nil {
+	lines, err := strictyaml.Check(doc.Content[0], reflect.TypeFor[Lockfile](), strictyaml.Options{Document: "a lockfile"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]int{
@@ -82,50 +48,8 @@ func TestCheckShapeLines(t *testing.T) {
 	}
 }
 
-func TestCheckShapeErrors(t *testing.T) {
-	type inner struct {
-		Value int64    `yaml:"value"`
-		List  []string `yaml:"list,omitempty"`
-	}
-	type outer struct {
-		inner   `yaml:",inline"`
-		Ptr     *inner  `yaml:"ptr"`
-		Skipped string  `yaml:"-"`
-		Items   []inner `yaml:"items"`
-	}
-	tests := []struct {
-		name, in, want string
-	}{
-		{"valid", "value: 1\nlist: [a]\nptr: {value: 2}\nitems: [{value: 3}]", ""},
-		{"inlined field is known", "value: 1", ""},
-		{"null pointer", "ptr: ~", ""},
-		{"skipped field is unknown", "Skipped: x", "1: Skipped: unknown field"},
-		{"field of a pointer", "ptr:\n  nope: 1", "2: ptr.nope: unknown field"},
-		{"item of a list", "items:\n  - value: 1\n  - value: x", `3: items[1].value: cannot read "x" as int64`},
-		{"scalar list item", "list: [a, [b]]", "1: list[1]: expected a single value"},
-		{"document is a scalar", "x", "1: expected a mapping"},
-		{"alias in a list", "items: [&a {value: 1}, *a]", "1: items[0]: anchors and aliases are not allowed in a lockfile"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var doc yaml.Node
-			if err := yaml.Unmarshal([]byte(tt.in), &doc); err != nil {
-				t.Fatal(err)
-			}
-			err := checkShape(doc.Content[0], reflect.TypeFor[outer](), "", map[string]int{})
-			got := ""
-			if err != nil {
-				got = err.Error()
-			}
-			if got != tt.want {
-				t.Errorf("checkShape() = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestYAMLFields(t *testing.T) {
-	got := yamlFields(reflect.TypeFor[Workload]())
+	got := strictyaml.Fields(reflect.TypeFor[Workload]())
 	var names []string
 	for k := range got {
 		names = append(names, k)
