@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/kubectl-drift/kubectl-drift/lockfile"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -89,24 +89,7 @@ func TestReportGolden(t *testing.T) {
 			if !errors.As(err, &exit) || exit.Code != CodeError {
 				t.Fatalf("want exit 2 (one finding is unverified), got %v", err)
 			}
-			golden(t, tt.name+".golden", out.Bytes())
+			golden.Assert(t, tt.name+".golden", out.Bytes(), *update)
 		})
-	}
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output:\n%s", path, got)
 	}
 }

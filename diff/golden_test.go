@@ -6,28 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
-
-// assertGolden compares got with testdata/<name>.golden, rewriting the file
-// first when the test runs with -update.
-func assertGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./diff/ -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test ./diff/ -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -79,4 +62,10 @@ func TestUnifiedGolden(t *testing.T) {
 			assertGolden(t, tt.name, buf.Bytes())
 		})
 	}
+}
+
+// assertGolden compares got with testdata/<name>.golden.
+func assertGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden.Assert(t, name+".golden", got, *update)
 }

@@ -3,10 +3,10 @@ package krew
 import (
 	"bytes"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kubectl-drift/kubectl-drift/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.yaml from the current output")
@@ -27,31 +27,12 @@ func release() Release {
 	}
 }
 
-// golden compares got with testdata/name, rewriting the file first when the
-// test runs with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./krew/ -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test ./krew/ -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 func TestRender(t *testing.T) {
 	got, err := Render(release())
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "drift.golden.yaml", got)
+	golden.Assert(t, "drift.golden.yaml", got, *update)
 	if err := Validate(ManifestFile, got); err != nil {
 		t.Errorf("the rendered manifest does not validate: %v", err)
 	}
