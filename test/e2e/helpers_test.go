@@ -234,3 +234,26 @@ spec:
           - name: report
             image: ` + image + "\n"
 }
+
+// tempLeftovers lists temporary lockfiles left in dir.
+func tempLeftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return matches
+}
+
+// lockfileKept fails the test unless the lockfile at path still holds
+// exactly before and no temporary lockfile is left beside it: what every
+// failed or dry-run lock must leave.
+func lockfileKept(t *testing.T, path string, before []byte) {
+	t.Helper()
+	if after := readFile(t, path); !bytes.Equal(before, after) {
+		t.Fatalf("the lockfile changed:\n%s", after)
+	}
+	if left := tempLeftovers(t, filepath.Dir(path)); len(left) > 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}
